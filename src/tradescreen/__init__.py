@@ -1,0 +1,3 @@
+"""tradescreen: export-control and sanctions compliance engine."""
+
+__version__ = "0.1.0"

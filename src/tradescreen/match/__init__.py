@@ -1,0 +1,1 @@
+"""Name matching: normalisation, candidate index, scoring, screening."""

@@ -1,0 +1,1 @@
+"""Compliance rules: licensing, de minimis, direct product, investment bans."""

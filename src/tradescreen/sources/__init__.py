@@ -1,0 +1,1 @@
+"""Source parsers: one module per official format, each yielding ListEntry records."""

@@ -1,0 +1,1 @@
+"""Versioned store of official lists: schema, migrations, atomic imports, diffs."""
