@@ -1,0 +1,58 @@
+"""What every source parser returns: a parsed file, ready for the store to import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tradescreen.domain import ListEntry, ListingEvent, Relationship
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    """A list file (or a set of files read together) as one future list version.
+
+    `entries` may be a lazy iterator: parse errors are raised as
+    :class:`tradescreen.errors.InputError` while it is consumed, inside the store's
+    transaction, so a broken file never replaces the active version.
+    `events` and `relationships` carry what the file says beyond its entries (curated
+    histories, "Linked To" remarks); their entity ids are `"{feed}:{entry_key}"`.
+    """
+
+    feed: str  # e.g. "ofac_sdn", "ofac_cons", "csl", "bis_dpl", "dod_1260h", "curated"
+    file_name: str  # what the user named (main file), for messages and `lists`
+    sha256: str  # over every file read, in a fixed order
+    entries: Iterable[ListEntry]
+    published: dt.date | None = None
+    events: list[ListingEvent] = field(default_factory=list)
+    relationships: list[Relationship] = field(default_factory=list)
+    paths: tuple[Path, ...] = ()
+
+
+def sha256_of(paths: Iterable[Path]) -> str:
+    """One checksum over the bytes of several files, in the order given."""
+    digest = hashlib.sha256()
+    for path in paths:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def iter_lines_checked(path: Path, encoding: str = "utf-8") -> Iterator[str]:
+    """Read text lines, turning a decoding failure into an error naming the line."""
+    from tradescreen.errors import InputError
+
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                yield raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"not valid {encoding} text (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})",
+                    file=str(path),
+                    line=number,
+                ) from exc
