@@ -52,7 +52,7 @@ def iter_lines_checked(path: Path, encoding: str = "utf-8") -> Iterator[str]:
                 yield raw.decode(encoding)
             except UnicodeDecodeError as exc:
                 raise InputError(
-                    f"not valid {encoding} text (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})",
+                    f"not valid {encoding} text (byte {exc.start}: {raw[exc.start : exc.start + 1]!r})",
                     file=str(path),
                     line=number,
                 ) from exc

@@ -1,0 +1,238 @@
+"""The trade.gov Consolidated Screening List (CSL), as CSV or JSON.
+
+One row per list entry; `source` names the list ("Entity List (EL) - Bureau of Industry
+and Security"), the code in parentheses is the short code. Multi-valued columns
+(`alt_names`, `addresses`, `ids`) are separated by `; `.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from tradescreen.domain import (
+    Address,
+    AliasType,
+    Citation,
+    EntityKind,
+    Identifier,
+    ListEntry,
+    ListSource,
+    Name,
+)
+from tradescreen.errors import InputError
+from tradescreen.sources.base import ParsedFile, sha256_of
+from tradescreen.sources.countries import country_code
+
+REQUIRED_COLUMNS = ("source", "name")
+_CODE_RE = re.compile(r"\(([A-Z][A-Z0-9-]*)(?: List)?\)")
+CODE_ALIASES = {"NS-MBS": "MBS", "NS-CMIC": "CMIC", "CMIC": "CMIC", "CAP": "CAP", "EL": "EL"}
+_FR_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2,4})")
+
+
+def source_from_label(label: str) -> ListSource | None:
+    """Map a CSL `source` label to its ListSource by the code in parentheses."""
+    match = _CODE_RE.search(label)
+    if not match:
+        return None
+    code = CODE_ALIASES.get(match.group(1), match.group(1))
+    try:
+        return ListSource(code)
+    except ValueError:
+        return None
+
+
+def _split(value: str | None) -> list[str]:
+    return [p.strip() for p in (value or "").split(";") if p.strip()]
+
+
+def _date(value: str | None, *, file: str, line: int, field: str) -> dt.date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError as exc:
+        raise InputError(f"not an ISO date: {value!r}", file=file, line=line, field=field) from exc
+
+
+def _identifiers(value: str | None) -> list[Identifier]:
+    # CSV form: "US, 80-0890696, Tax ID No.; 7722515837, Tax ID No."
+    out: list[Identifier] = []
+    for part in _split(value):
+        bits = [b.strip() for b in part.split(",")]
+        if len(bits) >= 3 and len(bits[0]) == 2 and bits[0].isupper():
+            out.append(Identifier(bits[2].upper(), bits[1], bits[0]))
+        elif len(bits) >= 2:
+            out.append(Identifier(bits[-1].upper(), bits[0]))
+    return out
+
+
+def _address(text: str) -> Address:
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    country = parts[-1] if parts and len(parts[-1]) == 2 and parts[-1].isupper() else None
+    return Address(full=text, country=country or country_code(parts[-1]) if parts else None)
+
+
+def _entry(row: Mapping[str, Any], *, file: str, line: int) -> ListEntry:
+    for column in REQUIRED_COLUMNS:
+        if not str(row.get(column) or "").strip():
+            raise InputError("missing value", file=file, line=line, field=column)
+    label = str(row["source"]).strip()
+    source = source_from_label(label)
+    if source is None:
+        raise InputError(f"unknown list {label!r}", file=file, line=line, field="source")
+    name = str(row["name"]).strip()
+    number = str(row.get("entity_number") or row.get("_id") or "").strip()
+    if not number:
+        number = hashlib.sha1(f"{name}|{row.get('addresses') or ''}".encode()).hexdigest()[:16]
+    kind_text = str(row.get("type") or "").strip().lower()
+    kind = {
+        "individual": EntityKind.INDIVIDUAL,
+        "vessel": EntityKind.VESSEL,
+        "aircraft": EntityKind.AIRCRAFT,
+    }.get(kind_text, EntityKind.ENTITY)
+    addresses = [_address(a) for a in _split(_text(row.get("addresses")))]
+    alt_names = [Name(a, AliasType.AKA) for a in _split(_text(row.get("alt_names")))]
+    fr = _text(row.get("federal_register_notice"))
+    citations = tuple(Citation(text=c) for c in _split(fr)) if fr else ()
+    extra: dict[str, Any] = {}
+    for column in (
+        "title",
+        "standard_order",
+        "call_sign",
+        "vessel_type",
+        "gross_tonnage",
+        "vessel_flag",
+        "vessel_owner",
+        "dates_of_birth",
+        "places_of_birth",
+        "nationalities",
+        "citizenships",
+        "source_information_url",
+    ):
+        value = _text(row.get(column))
+        if value:
+            extra[column] = value
+    remarks = _text(row.get("remarks")) or None
+    linked = re.findall(r"Linked To: ([^);]+)", remarks or "")
+    return ListEntry(
+        entry_key=f"{source.value}:{number}",
+        source=source,
+        name=name,
+        kind=kind,
+        aliases=tuple(alt_names),
+        addresses=tuple(addresses),
+        countries=tuple(dict.fromkeys(a.country for a in addresses if a.country)),
+        identifiers=tuple(_identifiers(_text(row.get("ids")))),
+        programs=tuple(_split(_text(row.get("programs")))),
+        federal_register=citations,
+        license_requirement=_text(row.get("license_requirement")) or None,
+        license_policy=_text(row.get("license_policy")) or None,
+        start_date=_date(_text(row.get("start_date")), file=file, line=line, field="start_date"),
+        end_date=_date(_text(row.get("end_date")), file=file, line=line, field="end_date"),
+        remarks=remarks,
+        linked_to=tuple(s.strip() for s in linked),
+        extra=extra,
+        source_url=_text(row.get("source_list_url")) or None,
+        line=line,
+    )
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        # JSON form of ids/addresses: join the meaningful values
+        return ", ".join(str(v) for v in value.values() if v)
+    return str(value).strip()
+
+
+def _read_text(path: Path) -> str:
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError("file is empty", file=str(path), line=1)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"not valid UTF-8 (byte {raw[exc.start : exc.start + 1]!r})", file=str(path), line=line
+        ) from exc
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    text = _read_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration as exc:
+        raise InputError("file is empty", file=str(path), line=1) from exc
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise InputError(
+            f"not a Consolidated Screening List CSV: header lacks {', '.join(missing)}",
+            file=str(path),
+            line=1,
+            field=missing[0],
+        )
+    line = 2
+    for row in reader:
+        start = line
+        line = reader.line_num + 1
+        if not row:
+            continue
+        if len(row) != len(header):
+            raise InputError(
+                f"expected {len(header)} fields, found {len(row)}",
+                file=str(path),
+                line=start,
+                field=header[len(row)] if len(row) < len(header) else "row",
+            )
+        yield start, dict(zip(header, row, strict=True))
+    if text.rstrip("\r\n").count('"') % 2:
+        raise InputError("unterminated quoted field (truncated file?)", file=str(path), line=line)
+
+
+def parse_csl_csv(path: Path) -> ParsedFile:
+    """Parse the CSL CSV download into a ParsedFile (feed `csl`)."""
+    path = Path(path)
+    entries = [_entry(row, file=str(path), line=line) for line, row in _csv_rows(path)]
+    if not entries:
+        raise InputError("no records", file=str(path), line=1)
+    return ParsedFile(
+        feed="csl", file_name=str(path), sha256=sha256_of([path]), entries=entries, paths=(path,)
+    )
+
+
+def parse_csl_json(path: Path) -> ParsedFile:
+    """Parse the CSL JSON download (`{"results": [...]}` or a plain list)."""
+    path = Path(path)
+    try:
+        document = json.loads(_read_text(path))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg}", file=str(path), line=exc.lineno) from exc
+    rows = document.get("results", document.get("data")) if isinstance(document, dict) else document
+    if not isinstance(rows, list):
+        raise InputError("expected a list of results", file=str(path), line=1, field="results")
+    entries = []
+    for index, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise InputError(
+                "result is not an object", file=str(path), line=index, field=f"results[{index - 1}]"
+            )
+        entries.append(_entry(row, file=f"{path} (result {index})", line=index))
+    if not entries:
+        raise InputError("no records", file=str(path), line=1)
+    return ParsedFile(
+        feed="csl", file_name=str(path), sha256=sha256_of([path]), entries=entries, paths=(path,)
+    )

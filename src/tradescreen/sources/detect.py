@@ -1,0 +1,81 @@
+"""Pick the parser for a list file, from its name and content.
+
+Feeds (one active version each): `ofac_sdn` (sdn.csv + alt/add/comments), `ofac_cons`
+(cons_prim.csv + cons_*; CONS_ENHANCED.ZIP), `csl` (trade.gov CSL CSV/JSON), `bis_dpl`
+(dpl.txt), `dod_1260h` (1260h.csv), `curated` (the project's YAML histories).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from tradescreen.errors import InputError
+from tradescreen.sources.base import ParsedFile
+
+Parser = Callable[[Path], ParsedFile]
+
+
+def _parsers() -> dict[str, Parser]:
+    # Imported here so that importing this module stays cheap.
+    from tradescreen.sources.csl import parse_csl_csv, parse_csl_json
+    from tradescreen.sources.curated import parse_curated
+    from tradescreen.sources.dod1260h import parse_1260h
+    from tradescreen.sources.dpl import parse_dpl
+    from tradescreen.sources.ofac import parse_ofac_csv
+    from tradescreen.sources.ofac_xml import parse_ofac_xml
+
+    return {
+        "csl": parse_csl_csv,
+        "csl-json": parse_csl_json,
+        "ofac": parse_ofac_csv,
+        "ofac-xml": parse_ofac_xml,
+        "dpl": parse_dpl,
+        "dod1260h": parse_1260h,
+        "curated": parse_curated,
+    }
+
+
+FORMATS = ("csl", "csl-json", "ofac", "ofac-xml", "dpl", "dod1260h", "curated")
+
+
+def detect_format(path: Path) -> str:
+    """The format name of `path`, or an InputError saying it is not a known list file."""
+    if path.is_dir() or path.suffix.lower() in (".yaml", ".yml"):
+        return "curated"
+    if not path.exists():
+        raise InputError("no such file", file=str(path))
+    name = path.name.lower()
+    head = path.read_bytes()[:4096]
+    if head.startswith(b"PK") or name.endswith(".zip") or name.endswith(".xml"):
+        return "ofac-xml"
+    if name.endswith(".json") or head.lstrip()[:1] in (b"{", b"["):
+        return "csl-json"
+    first_line = head.split(b"\n", 1)[0]
+    if b"Effective_Date" in first_line and b"\t" in first_line:
+        return "dpl"
+    if first_line.startswith(b"Name,Clean Name"):
+        return "dod1260h"
+    if b"source" in first_line and b"name" in first_line:
+        return "csl"
+    if name in ("sdn.csv", "cons_prim.csv") or first_line.split(b",", 1)[0].strip().isdigit():
+        return "ofac"
+    raise InputError(
+        "unknown list format (expected OFAC CSV/XML, trade.gov CSL CSV/JSON, BIS DPL, DoD 1260H"
+        " or curated YAML);"
+        " pass --format",
+        file=str(path),
+        line=1,
+    )
+
+
+def open_list_file(path: Path, fmt: str | None = None) -> ParsedFile:
+    """Parse `path` with the parser for `fmt` (detected when None)."""
+    path = Path(path)
+    fmt = fmt or detect_format(path)
+    parsers = _parsers()
+    if fmt not in parsers:
+        raise InputError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}", field="--format")
+    if not path.exists():
+        raise InputError("no such file", file=str(path))
+    return parsers[fmt](path)
