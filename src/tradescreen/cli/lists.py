@@ -1,9 +1,202 @@
-"""CLI commands: lists (placeholder until the capability lands)."""
+"""CLI: set up the store and manage list versions (init, load, lists, diff, update)."""
 
 from __future__ import annotations
 
+import json
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from tradescreen.cli.common import console, handle_errors
+from tradescreen.config import CURATED_DIR
+from tradescreen.errors import InputError
+from tradescreen.sources.detect import FORMATS, open_list_file
+from tradescreen.sources.download import DownloadError, configured_sources, download_feed
+from tradescreen.store.db import get_engine, session_scope
+from tradescreen.store.diff import diff_versions
+from tradescreen.store.load import count_entries, write_parsed
+from tradescreen.store.versions import LoadResult, list_versions
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+def load_with_progress(path: Path, fmt: str | None = None) -> LoadResult:
+    """Parse and store one file, showing a progress bar; atomic."""
+    parsed = open_list_file(path, fmt)
+    total = count_entries(parsed)
+    with _progress() as progress, session_scope(get_engine()) as session:
+        task = progress.add_task(f"loading {path.name}", total=total)
+        result = write_parsed(session, parsed, on_progress=lambda n: progress.update(task, completed=n))
+    return result
+
+
+def _report(result: LoadResult) -> None:
+    v = result.version
+    if result.created:
+        console.print(
+            f"[green]loaded[/] version {v.id} of [bold]{v.feed}[/]: {v.row_count} entries "
+            f"(sha256 {v.sha256[:12]}…) from {v.file_name}"
+        )
+    else:
+        console.print(
+            f"already loaded as version {v.id} of [bold]{v.feed}[/] (sha256 {v.sha256[:12]}…); "
+            f"{'now active' if v.active else 'no change'}"
+        )
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to `app`."""
+    """Add init, load, lists, diff and update."""
+
+    @app.command()
+    @handle_errors
+    def init() -> None:
+        """Create or migrate the database and load the curated data shipped with tradescreen."""
+        get_engine()
+        _report(load_with_progress(CURATED_DIR, "curated"))
+
+    @app.command()
+    @handle_errors
+    def load(
+        path: Annotated[
+            Path, typer.Argument(help="List file (OFAC sdn.csv/cons_prim.csv, CSL, dpl.txt, ...)")
+        ],
+        format: Annotated[str | None, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}")] = None,
+    ) -> None:
+        """Import a list file as a new version (atomic; a broken file changes nothing)."""
+        _report(load_with_progress(path, format))
+
+    @app.command("lists")
+    @handle_errors
+    def lists_command(
+        feed: Annotated[str | None, typer.Option(help="Only this feed")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
+    ) -> None:
+        """Show the loaded list versions."""
+        with session_scope(get_engine()) as session:
+            versions = list_versions(session, feed)
+        if as_json:
+            console.print_json(
+                json.dumps(
+                    [
+                        {
+                            "id": v.id,
+                            "feed": v.feed,
+                            "file": v.file_name,
+                            "sha256": v.sha256,
+                            "rows": v.row_count,
+                            "loaded_at": v.loaded_at.isoformat(),
+                            "active": v.active,
+                        }
+                        for v in versions
+                    ]
+                )
+            )
+            return
+        table = Table(title="List versions")
+        for column in ("id", "feed", "file", "sha256", "rows", "loaded at", "active"):
+            table.add_column(column)
+        for v in versions:
+            table.add_row(
+                str(v.id),
+                v.feed,
+                v.file_name,
+                v.sha256[:12],
+                str(v.row_count),
+                v.loaded_at.strftime("%Y-%m-%d %H:%M"),
+                "✓" if v.active else "",
+            )
+        console.print(table)
+
+    @app.command()
+    @handle_errors
+    def diff(
+        old: Annotated[int, typer.Argument(help="Older version id")],
+        new: Annotated[int, typer.Argument(help="Newer version id")],
+        as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
+    ) -> None:
+        """Show entries added, removed and changed between two versions of a feed."""
+        with session_scope(get_engine()) as session:
+            result = diff_versions(session, old, new)
+        if as_json:
+            payload: dict[str, Any] = {
+                "feed": result.feed,
+                "from": old,
+                "to": new,
+                "added": [vars_of(e) for e in result.added],
+                "removed": [vars_of(e) for e in result.removed],
+                "changed": [
+                    {
+                        "entry": vars_of(c.entry),
+                        "changes": [{"field": f.field, "old": f.old, "new": f.new} for f in c.changes],
+                    }
+                    for c in result.changed
+                ],
+            }
+            console.print_json(json.dumps(payload, default=str))
+            return
+        console.print(
+            f"[bold]{result.feed}[/]: version {old} → {new}: "
+            f"[green]+{len(result.added)}[/] [red]-{len(result.removed)}[/] "
+            f"[yellow]~{len(result.changed)}[/]"
+        )
+        for e in result.added:
+            console.print(f"  [green]+[/] {e.name} ({e.source}, {e.entity_id})", highlight=False)
+        for e in result.removed:
+            console.print(f"  [red]-[/] {e.name} ({e.source}, {e.entity_id})", highlight=False)
+        for c in result.changed:
+            fields = ", ".join(f.field for f in c.changes)
+            console.print(f"  [yellow]~[/] {c.entry.name} ({c.entry.entity_id}): {fields}", highlight=False)
+
+    @app.command()
+    @handle_errors
+    def update(
+        mirror: Annotated[str | None, typer.Option(help="Directory or URL laid out like shared/data")] = None,
+        feeds: Annotated[str | None, typer.Option(help="Comma-separated feeds (default: all)")] = None,
+        retries: Annotated[int, typer.Option(min=1, max=10)] = 3,
+        timeout: Annotated[float, typer.Option(help="Seconds per request")] = 30.0,
+    ) -> None:
+        """Download the official lists (or read a mirror) and load each as a new version."""
+        sources = configured_sources()
+        wanted = [f.strip() for f in feeds.split(",")] if feeds else list(sources)
+        unknown = [f for f in wanted if f not in sources]
+        if unknown:
+            raise InputError(f"unknown feed {unknown[0]!r}; known: {', '.join(sources)}", field="--feeds")
+        failed = 0
+        with tempfile.TemporaryDirectory(prefix="tradescreen-update-") as tmp:
+            for feed in wanted:
+                try:
+                    path = download_feed(
+                        feed, sources[feed], Path(tmp) / feed, mirror=mirror, retries=retries, timeout=timeout
+                    )
+                    _report(load_with_progress(path))
+                except (DownloadError, InputError) as exc:
+                    failed += 1
+                    console.print(f"[red]{feed}: {exc}[/] (active version unchanged)", highlight=False)
+        if failed:
+            raise typer.Exit(2)
+
+
+def vars_of(obj: Any) -> dict[str, Any]:
+    """A slotted dataclass as a dict."""
+    return {name: getattr(obj, name) for name in obj.__slots__}
