@@ -1,0 +1,240 @@
+"""Screening parties against the lists: one at a time, many, or from the store.
+
+`Screener.build(entities)` indexes every name once; `screen(party)` normalises the
+party's name, fetches candidates from the index, scores them, and returns the best hit
+per list entry with an explanation. The screener holds only plain data, so it pickles
+to batch and Dask workers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from threading import Lock
+
+from sqlalchemy.orm import Session
+
+from tradescreen.domain import (
+    AliasType,
+    Entity,
+    EntityKind,
+    Hit,
+    ListSource,
+    Party,
+    ScreeningResult,
+)
+from tradescreen.match.index import NameIndex
+from tradescreen.match.normalize import NormalizedName, normalize_name
+from tradescreen.match.score import (
+    COUNTRY_MATCH_BONUS,
+    COUNTRY_MISMATCH_PENALTY,
+    compare_normalized,
+    explain,
+)
+
+# Chosen on the evaluation set (bench/matching): see docs/matching.md.
+DEFAULT_THRESHOLD = 0.80
+WEAK_ALIAS_FACTOR = 0.92  # OFAC "weak" aliases are low-quality: scored down
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    """The result of comparing two names."""
+
+    score: float
+    explanation: str
+    features: dict[str, float]
+
+
+def compare(name1: str, name2: str, kind: EntityKind | None = None) -> PairScore:
+    """Score two names against each other (no list needed); rarity is neutral here."""
+    del kind  # names are scored the same way; the type only matters against a list
+    a, b = normalize_name(name1), normalize_name(name2)
+    comparison = compare_normalized(a, b, {}, 1.0)
+    return PairScore(round(comparison.score, 4), explain(comparison, a, b), comparison.features)
+
+
+class Screener:
+    """An index over a fixed set of list entities, ready to screen parties."""
+
+    def __init__(self, index: NameIndex) -> None:
+        self.index = index
+        self._by_identifier: dict[tuple[str, str], list[int]] = {}
+        for i, entity in enumerate(index.entities):
+            for ident in entity.entry.identifiers:
+                self._by_identifier.setdefault((ident.type, ident.value.upper()), []).append(i)
+
+    @classmethod
+    def build(cls, entities: Sequence[Entity]) -> Screener:
+        """Index the names of `entities`."""
+        return cls(NameIndex(entities))
+
+    @property
+    def entities(self) -> list[Entity]:
+        """The indexed entities."""
+        return self.index.entities
+
+    def screen(
+        self,
+        party: Party,
+        *,
+        threshold: float | None = None,
+        top: int = 10,
+        sources: Collection[ListSource] | None = None,
+    ) -> list[Hit]:
+        """Hits for `party` scoring at least `threshold`, best first, one per entity."""
+        threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+        query = normalize_name(party.name)
+        if not query.tokens:
+            return []
+        wanted_kind = party.kind
+        if wanted_kind is None and query.legal_forms:
+            wanted_kind = EntityKind.ENTITY  # "Co., Ltd." is never a person
+        best: dict[int, tuple[float, Hit]] = {}
+        id_matches = self._identifier_matches(party)
+        candidate_ids = self.index.candidates(query)
+        if id_matches:
+            candidate_ids = list(dict.fromkeys([*candidate_ids, *self.index.names_of(id_matches)]))
+        for name_id in candidate_ids:
+            indexed = self.index.names[name_id]
+            entity = self.index.entities[indexed.entity_index]
+            if sources is not None and entity.source not in sources:
+                continue
+            if wanted_kind is not None and _kind_conflict(wanted_kind, entity.entry.kind):
+                continue
+            comparison = compare_normalized(
+                query, indexed.normalized, self.index.token_idf, self.index.default_idf
+            )
+            score = comparison.score
+            if indexed.alias_type is AliasType.WEAK:
+                score *= WEAK_ALIAS_FACTOR
+            country_note = None
+            if party.country and entity.entry.countries:
+                if party.country.upper() in entity.entry.countries:
+                    score = min(1.0, score + COUNTRY_MATCH_BONUS)
+                    country_note = f"country {party.country.upper()} agrees"
+                else:
+                    score = max(0.0, score - COUNTRY_MISMATCH_PENALTY)
+                    country_note = (
+                        f"country {party.country.upper()} differs from {'/'.join(entity.entry.countries)}"
+                    )
+            identifier_note = None
+            if indexed.entity_index in id_matches:
+                score = max(score, 0.99)
+                identifier_note = "identifier equal: " + ", ".join(
+                    f"{i.type} {i.value}"
+                    for i in party.identifiers
+                    if any(
+                        i.type == e.type and i.value.upper() == e.value.upper()
+                        for e in entity.entry.identifiers
+                    )
+                )
+            if score < threshold:
+                continue
+            previous = best.get(indexed.entity_index)
+            if previous is not None and previous[0] >= score:
+                continue
+            best[indexed.entity_index] = (
+                score,
+                self._hit(
+                    entity,
+                    indexed.value,
+                    indexed.normalized,
+                    query,
+                    comparison,
+                    score,
+                    country_note,
+                    identifier_note,
+                ),
+            )
+        ranked = sorted(best.values(), key=lambda pair: (-pair[0], pair[1].entity_id))
+        return [hit for _score, hit in ranked[:top]]
+
+    def _identifier_matches(self, party: Party) -> set[int]:
+        found: set[int] = set()
+        for ident in party.identifiers:
+            found.update(self._by_identifier.get((ident.type.upper(), ident.value.upper()), ()))
+        return found
+
+    @staticmethod
+    def _hit(
+        entity: Entity,
+        matched: str,
+        normalized: NormalizedName,
+        query: NormalizedName,
+        comparison: object,
+        score: float,
+        country_note: str | None,
+        identifier_note: str | None,
+    ) -> Hit:
+        from tradescreen.match.score import Comparison
+
+        assert isinstance(comparison, Comparison)
+        return Hit(
+            entity_id=entity.id,
+            source=entity.source,
+            list_name=entity.name,
+            matched_name=matched,
+            score=round(score, 4),
+            explanation=explain(
+                comparison, query, normalized, country_note=country_note, identifier_note=identifier_note
+            ),
+            programs=entity.entry.programs,
+            features={k: round(v, 4) for k, v in comparison.features.items()},
+        )
+
+
+def _kind_conflict(wanted: EntityKind, listed: EntityKind) -> bool:
+    # Someone screening a person should not see companies, and the reverse; vessels and
+    # aircraft are entities for this purpose.
+    return (wanted is EntityKind.INDIVIDUAL) != (listed is EntityKind.INDIVIDUAL)
+
+
+_CACHE: dict[tuple[str, tuple[int, ...], str | None], Screener] = {}
+_CACHE_LOCK = Lock()
+
+
+def screener_for(session: Session, as_of: dt.date | None = None) -> tuple[Screener, tuple[int, ...]]:
+    """A screener over the active versions (or what was listed on `as_of`), cached per
+    database and set of active version ids, so a new load is picked up at once."""
+    from tradescreen.history import entities_as_of
+    from tradescreen.store.versions import active_entities, active_versions
+
+    version_ids = tuple(v.id for v in active_versions(session))
+    bind = session.get_bind()
+    key = (str(bind.engine.url), version_ids, as_of.isoformat() if as_of else None)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+    if cached is not None:
+        return cached, version_ids
+    entities = entities_as_of(session, as_of) if as_of else active_entities(session)
+    screener = Screener.build(entities)
+    with _CACHE_LOCK:
+        if len(_CACHE) > 8:
+            _CACHE.clear()
+        _CACHE[key] = screener
+    return screener, version_ids
+
+
+def screen_parties(
+    session: Session,
+    parties: Sequence[Party],
+    *,
+    as_of: dt.date | None = None,
+    sources: Collection[ListSource] | None = None,
+    threshold: float | None = None,
+    top: int = 10,
+) -> list[ScreeningResult]:
+    """Screen parties against the store's lists (as they stood on `as_of` when given)."""
+    screener, version_ids = screener_for(session, as_of)
+    return [
+        ScreeningResult(
+            party,
+            tuple(screener.screen(p, threshold=threshold, top=top, sources=sources)),
+            as_of,
+            version_ids,
+        )
+        for p in parties
+        for party in (p,)
+    ]
