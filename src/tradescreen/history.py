@@ -239,6 +239,11 @@ def timeline(session: Session, entity_id: str) -> list[ListingEvent]:
     return sorted(events, key=lambda e: e.date)
 
 
+def all_entities(session: Session) -> list[Entity]:
+    """Every entity any version ever held (newest form), for resolving names in history."""
+    return [entity for entity, _active in _latest_entries(session).values()]
+
+
 def entities_as_of(session: Session, date: dt.date, *, include_enjoined: bool = True) -> list[Entity]:
     """Every entity whose listing was in force on `date` (what screening as of then sees).
 
