@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -183,31 +184,53 @@ def _results(
             yield chunk, screen_chunk(screener, chunk, threshold, top)
     elif engine == "processes":
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(screener,)) as pool:
-            pending = [(c, pool.submit(_screen_in_worker, c, threshold, top)) for c in chunks]
-            for chunk, future in pending:
-                yield chunk, future.result()
+            yield from _windowed(lambda c: pool.submit(_screen_in_worker, c, threshold, top), chunks, workers)
     elif engine == "dask":
-        from dask.distributed import Client, LocalCluster
-
-        cluster = (
-            None
-            if scheduler
-            else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-        )
-        client = Client(scheduler or cluster)
-        try:
-            remote = client.scatter(screener, broadcast=True)
-            futures = [
-                (c, client.submit(screen_chunk, remote, c, threshold, top, pure=False)) for c in chunks
-            ]
-            for chunk, future in futures:
-                yield chunk, future.result()
-        finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+        yield from _dask_results(screener, chunks, scheduler, workers, threshold, top)
     else:
         raise InputError(f"unknown engine {engine!r}; one of {', '.join(ENGINES)}", field="--engine")
+
+
+def _windowed(
+    submit: Callable[[list[Party]], Any], chunks: Iterator[list[Party]], workers: int
+) -> Iterator[tuple[list[Party], list[list[Hit]]]]:
+    """Keep a bounded number of chunks in flight, yielding results in input order."""
+    window: deque[tuple[list[Party], Any]] = deque()
+    for chunk in chunks:
+        window.append((chunk, submit(chunk)))
+        if len(window) > 2 * workers:
+            done_chunk, future = window.popleft()
+            yield done_chunk, future.result()
+    while window:
+        done_chunk, future = window.popleft()
+        yield done_chunk, future.result()
+
+
+def _dask_results(
+    screener: Screener,
+    chunks: Iterator[list[Party]],
+    scheduler: str | None,
+    workers: int,
+    threshold: float | None,
+    top: int,
+) -> Iterator[tuple[list[Party], list[list[Hit]]]]:
+    from dask.distributed import Client, LocalCluster
+
+    cluster: Any = None
+    if not scheduler:
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+    client: Any = Client(scheduler or cluster)
+    try:
+        remote = client.scatter(screener, broadcast=True)
+        yield from _windowed(
+            lambda c: client.submit(screen_chunk, remote, c, threshold, top, pure=False), chunks, workers
+        )
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def screen_csv(
