@@ -34,3 +34,38 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
     migrate(eng)
     yield eng
     eng.dispose()
+
+
+# The real files every end-to-end test may rely on, loaded once per test session.
+LOADED_FILES = (
+    "ofac_sdn/sdn.csv",
+    "ofac_cons/cons_prim.csv",
+    "csl_sample/csl.csv",
+    "csl_sample/dpl.txt",
+    "dod_1260h/1260h.csv",
+)
+
+
+@pytest.fixture(scope="session")
+def loaded_db_url(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> str:
+    """An SQLite store holding the curated data and the real files in LOADED_FILES."""
+    from tradescreen.config import CURATED_DIR
+    from tradescreen.store.db import session_scope
+    from tradescreen.store.load import load_path
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('loaded') / 'loaded.db'}"
+    eng = make_engine(url)
+    migrate(eng)
+    for path in (CURATED_DIR, *(shared_data / f for f in LOADED_FILES)):
+        with session_scope(eng) as session:
+            load_path(session, path)
+    eng.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def loaded_engine(loaded_db_url: str) -> Iterator[Engine]:
+    """An engine on the loaded store (read-only use, please)."""
+    eng = make_engine(loaded_db_url)
+    yield eng
+    eng.dispose()

@@ -126,8 +126,14 @@ def _read_text(path: Path) -> str:
             ) from exc
 
 
-def _rows(path: Path, width: int, *, required: bool = True) -> Iterator[tuple[int, list[str]]]:
-    """CSV rows of an OFAC file with their line numbers, checked for width."""
+def _rows(
+    path: Path, width: int, *, required: bool = True, need_marker: bool = False
+) -> Iterator[tuple[int, list[str]]]:
+    """CSV rows of an OFAC file with their line numbers, checked for width.
+
+    OFAC ends its files with Ctrl-Z (0x1A); for the primary file its absence means the
+    download was cut short, which the checks on widths alone could miss.
+    """
     text = _read_text(path)
     body, marker, tail = text.partition(EOF_MARK)
     if marker and tail.strip():
@@ -157,6 +163,12 @@ def _rows(path: Path, width: int, *, required: bool = True) -> Iterator[tuple[in
         yield start, row
     if required and line == 1:
         raise InputError("no records", file=str(path), line=1)
+    if need_marker and not marker:
+        raise InputError(
+            "no end-of-file marker (0x1A): the file is truncated or not an OFAC list file",
+            file=str(path),
+            line=line,
+        )
 
 
 def _split_remarks(remarks: str) -> list[str]:
@@ -275,7 +287,7 @@ def parse_ofac_csv(path: Path) -> ParsedFile:
     if comments_path.exists():
         for _line, row in _rows(comments_path, 2, required=False):
             comments[row[0].strip()] = comments.get(row[0].strip(), "") + row[1]
-    primary = list(_rows(path, PRIMARY_COLUMNS))
+    primary = list(_rows(path, PRIMARY_COLUMNS, need_marker=True))
 
     relationships: list[Relationship] = []
     entries: list[ListEntry] = []
