@@ -13,7 +13,9 @@ import hashlib
 import io
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +94,10 @@ def _entry(row: Mapping[str, Any], *, file: str, line: int) -> ListEntry:
     name = str(row["name"]).strip()
     number = str(row.get("entity_number") or row.get("_id") or "").strip()
     if not number:
-        number = hashlib.sha1(f"{name}|{row.get('addresses') or ''}".encode()).hexdigest()[:16]
+        # Rows without an id (DPL, ISN...): the name, notice, date and address identify them;
+        # a renamed row of this kind shows in a diff as removed plus added.
+        basis = "|".join(_text(row.get(c)) for c in ("federal_register_notice", "start_date", "addresses"))
+        number = hashlib.sha1(f"{name.casefold()}|{basis}".encode()).hexdigest()[:16]
     kind_text = str(row.get("type") or "").strip().lower()
     kind = {
         "individual": EntityKind.INDIVIDUAL,
@@ -203,10 +208,22 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         raise InputError("unterminated quoted field (truncated file?)", file=str(path), line=line)
 
 
+def _unique_keys(entries: list[ListEntry]) -> list[ListEntry]:
+    """Exact duplicate rows (same name, notice and address) are numbered in file order."""
+    seen: Counter[str] = Counter()
+    out = []
+    for entry in entries:
+        seen[entry.entry_key] += 1
+        if seen[entry.entry_key] > 1:
+            entry = replace(entry, entry_key=f"{entry.entry_key}-{seen[entry.entry_key]}")
+        out.append(entry)
+    return out
+
+
 def parse_csl_csv(path: Path) -> ParsedFile:
     """Parse the CSL CSV download into a ParsedFile (feed `csl`)."""
     path = Path(path)
-    entries = [_entry(row, file=str(path), line=line) for line, row in _csv_rows(path)]
+    entries = _unique_keys([_entry(row, file=str(path), line=line) for line, row in _csv_rows(path)])
     if not entries:
         raise InputError("no records", file=str(path), line=1)
     return ParsedFile(
@@ -231,6 +248,7 @@ def parse_csl_json(path: Path) -> ParsedFile:
                 "result is not an object", file=str(path), line=index, field=f"results[{index - 1}]"
             )
         entries.append(_entry(row, file=f"{path} (result {index})", line=index))
+    entries = _unique_keys(entries)
     if not entries:
         raise InputError("no records", file=str(path), line=1)
     return ParsedFile(

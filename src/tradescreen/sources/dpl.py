@@ -39,7 +39,9 @@ def parse_dpl(path: Path) -> ParsedFile:
         street, city, state = row["Street_Address"], row["City"], row.get("State", "")
         postal, country = row.get("Postal_Code", ""), row["Country"]
         full = ", ".join(p for p in (street, city, state, postal, country) if p)
-        base = hashlib.sha1(f"{name}|{full}".encode()).hexdigest()[:16]
+        # No ids in this file: name, order (citation, date) and address identify a row.
+        basis = f"{name.casefold()}|{row['FR_Citation']}|{row['Effective_Date']}|{full}"
+        base = hashlib.sha1(basis.encode()).hexdigest()[:16]
         # The same person can appear twice (two orders); keep both, keyed apart.
         seen[base] = seen.get(base, 0) + 1
         key = base if seen[base] == 1 else f"{base}-{seen[base]}"
