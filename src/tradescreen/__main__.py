@@ -1,0 +1,5 @@
+"""`python -m tradescreen` runs the CLI."""
+
+from tradescreen.cli import main
+
+main()
