@@ -1,6 +1,3 @@
-"""Imports every module that defines tables, so `Base.metadata` is complete.
+"""Imports every module that defines tables, so `Base.metadata` is complete."""
 
-Each capability adds its table module here (ERC, review/audit, API keys).
-"""
-
-from tradescreen.store import schema  # noqa: F401
+from tradescreen.store import api_tables, schema  # noqa: F401

@@ -1,0 +1,47 @@
+"""JSON errors that name the bad field: `{"error": {"message": ..., "field": ...}}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tradescreen.errors import InputError, NotFoundError
+
+
+def error_body(message: str, field: str | None = None) -> dict[str, Any]:
+    """The error document every endpoint returns."""
+    return {"error": {"message": message, "field": field}}
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on `app`."""
+
+    @app.exception_handler(RequestValidationError)
+    async def validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
+        field = ".".join(loc) or None
+        message = (
+            f"{field}: {first.get('msg', 'invalid')}" if field else str(first.get("msg", "invalid request"))
+        )
+        return JSONResponse(status_code=422, content=error_body(message, field))
+
+    @app.exception_handler(InputError)
+    async def input_error(_request: Request, exc: InputError) -> JSONResponse:
+        return JSONResponse(status_code=422, content=error_body(exc.message, exc.field))
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(_request: Request, exc: NotFoundError) -> JSONResponse:
+        return JSONResponse(status_code=404, content=error_body(str(exc)))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            status_code=exc.status_code,
+            content=error_body(str(exc.detail)),
+            headers=getattr(exc, "headers", None),
+        )
