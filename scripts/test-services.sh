@@ -1,14 +1,37 @@
 #!/usr/bin/env bash
-# Installs and starts what the test suite needs that pip cannot give: a PostgreSQL
-# server on 127.0.0.1 and Debian's Chromium. Idempotent; runs without standard input.
+# Installs and starts what the test suite needs that pip cannot give: a PostgreSQL server
+# on 127.0.0.1 and Debian's Chromium. Idempotent; runs without standard input.
+# The server runs from a private data directory (.tmp/pg) on port $TS_PG_PORT, so it
+# neither needs nor touches a system cluster.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 need=()
-command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
-  apt-get update -qq </dev/null
-  apt-get install -y -qq "${need[@]}" </dev/null >/dev/null
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo -n"; fi
+  $SUDO apt-get update -qq </dev/null
+  $SUDO apt-get install -y -qq "${need[@]}" </dev/null >/dev/null
 fi
-# Placeholder until the PostgreSQL test setup lands (issue 4).
+
+PORT="${TS_PG_PORT:-55432}"
+BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+DATA="$PWD/.tmp/pg"
+RUN_AS=()
+if [ "$(id -u)" = 0 ]; then RUN_AS=(runuser -u postgres --); fi
+mkdir -p .tmp
+if ! "$BIN/pg_isready" -h 127.0.0.1 -p "$PORT" -q 2>/dev/null; then
+  if [ ! -f "$DATA/PG_VERSION" ]; then
+    rm -rf "$DATA"
+    mkdir -p "$DATA"
+    [ "$(id -u)" = 0 ] && chown postgres "$DATA" && chmod 700 "$DATA"
+    "${RUN_AS[@]}" "$BIN/initdb" -D "$DATA" -U postgres --auth=trust -E UTF8 >/dev/null
+  fi
+  [ "$(id -u)" = 0 ] && chown -R postgres "$DATA"
+  "${RUN_AS[@]}" "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w \
+    -o "-h 127.0.0.1 -p $PORT -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+fi
+"$BIN/pg_isready" -h 127.0.0.1 -p "$PORT" -q
+echo "PostgreSQL ready on 127.0.0.1:$PORT"

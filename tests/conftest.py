@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
 
 from tradescreen.store.db import make_engine, migrate
 
@@ -27,11 +29,43 @@ def _pg_url() -> str | None:
     return os.environ.get("TRADESCREEN_TEST_PG_URL") or None
 
 
+@contextmanager
+def fresh_database(kind: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of a new empty database of `kind` ("sqlite" or "postgres"), dropped after use."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    admin_url = _pg_url()
+    if admin_url is None:
+        if os.environ.get("CI"):
+            pytest.fail("TRADESCREEN_TEST_PG_URL is not set: `make test` starts PostgreSQL and sets it")
+        pytest.skip("PostgreSQL not available (run through `make test`)")
+    name = f"ts_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database: SQLite, and PostgreSQL when `make test` started one."""
+    with fresh_database(request.param, tmp_path) as url:
+        eng = make_engine(url)
+        migrate(eng)
+        eng.dispose()
+        yield url
+
+
 @pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    """A migrated, empty SQLite store in a temporary file."""
-    eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
-    migrate(eng)
+def engine(db_url: str) -> Iterator[Engine]:
+    """A migrated, empty store on each supported database."""
+    eng = make_engine(db_url)
     yield eng
     eng.dispose()
 

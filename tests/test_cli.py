@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from typer.testing import CliRunner
@@ -129,8 +130,8 @@ def test_screen_file_and_compare_file(db: str, tmp_path: Path) -> None:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    fail_first: dict[str, int] = {}
-    truncate: set[str] = set()
+    fail_first: ClassVar[dict[str, int]] = {}
+    truncate: ClassVar[set[str]] = set()
 
     def log_message(self, *args: object) -> None:
         pass

@@ -74,7 +74,7 @@ def test_wrong_encoding(tmp_path: Path) -> None:
 def test_wrong_format(shared_data: Path, tmp_path: Path) -> None:
     png = tmp_path / "list.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
-    with pytest.raises(InputError, match="format|UTF|text"):
+    with pytest.raises(InputError, match=r"format|UTF|text"):
         list(open_list_file(png).entries)
     # a DPL handed over as OFAC CSV
     with pytest.raises(InputError) as info:
@@ -93,8 +93,8 @@ def test_curated_errors_name_line_and_field(tmp_path: Path) -> None:
         open_list_file(path)
     assert info.value.field == "party.colour"
     path.write_text(
-        "party: {key: x, name: X}\nlistings:\n  - list: EL\n    events:\n      - {date: 2020-13-01, type: added,"
-        " citation: {text: x}}\n",
+        "party: {key: x, name: X}\nlistings:\n  - list: EL\n    events:\n"
+        "      - {date: 2020-13-01, type: added, citation: {text: x}}\n",
         encoding="utf-8",
     )
     with pytest.raises(InputError) as info:
