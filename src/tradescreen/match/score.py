@@ -24,14 +24,18 @@ from tradescreen.match.normalize import NormalizedName
 
 TOKEN_PAIR_THRESHOLD = 0.9
 
-# Fitted by bench/matching/calibrate.py (logistic regression on the training split).
+# Fitted by bench/matching/calibrate.py (logistic regression on the training half of the
+# evaluation set; see docs/matching.md). Re-run it after changing a feature.
 WEIGHTS: dict[str, float] = {
-    "bias": -9.0,
-    "token": 7.0,
-    "jaro": 5.5,
-    "sort": 2.0,
-    "mismatch": -6.0,
-    "legal": 0.8,
+    "bias": -9.054,
+    "token": 2.676,
+    "cov_q": 2.461,
+    "cov_c": 2.474,
+    "jaro": 2.151,
+    "sort": 3.178,
+    "mismatch": -1.984,
+    "legal": 0.58,
+    "short": -1.09,
 }
 COUNTRY_MATCH_BONUS = 0.03
 COUNTRY_MISMATCH_PENALTY = 0.10
@@ -93,7 +97,7 @@ def compare_normalized(
     matched, left_q, left_c = _pair_tokens(query.tokens, candidate.tokens)
     # Split or joined words ("Hua Wei" / "Huawei") count as matched on both sides.
     joined_pairs: list[tuple[str, str]] = []
-    for _ in range(2):
+    for _ in range(2 if left_q and left_c else 0):
         new_q, new_c = _join_split_tokens(left_q, left_c)
         if new_q != left_q:
             joined_pairs.append(
@@ -122,7 +126,9 @@ def compare_normalized(
         if query.legal_forms and candidate.legal_forms and not (query.legal_forms & candidate.legal_forms)
         else 1.0
     )
-    features = {"token": token, "jaro": jaro, "sort": sort, "mismatch": mismatch, "legal": legal}
+    short = 1.0 if min(len(query.tokens), len(candidate.tokens)) == 1 else 0.0
+    features = {"token": token, "cov_q": coverage_q, "cov_c": coverage_c, "jaro": jaro, "sort": sort,
+                "mismatch": mismatch, "legal": legal, "short": short}
     z = WEIGHTS["bias"] + sum(WEIGHTS[k] * v for k, v in features.items())
     score = 1.0 / (1.0 + math.exp(-z))
     if query.compact == candidate.compact:

@@ -34,8 +34,9 @@ from tradescreen.match.score import (
 )
 
 # Chosen on the evaluation set (bench/matching): see docs/matching.md.
-DEFAULT_THRESHOLD = 0.80
+DEFAULT_THRESHOLD = 0.93
 WEAK_ALIAS_FACTOR = 0.92  # OFAC "weak" aliases are low-quality: scored down
+CANDIDATES_SCORED = 40  # best candidates by shared-key rarity that get full scoring
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +94,7 @@ class Screener:
             wanted_kind = EntityKind.ENTITY  # "Co., Ltd." is never a person
         best: dict[int, tuple[float, Hit]] = {}
         id_matches = self._identifier_matches(party)
-        candidate_ids = self.index.candidates(query)
+        candidate_ids = self.index.candidates(query, limit=CANDIDATES_SCORED)
         if id_matches:
             candidate_ids = list(dict.fromkeys([*candidate_ids, *self.index.names_of(id_matches)]))
         for name_id in candidate_ids:
