@@ -223,8 +223,11 @@ def register(app: typer.Typer) -> None:
             if column not in (reader.fieldnames or []):
                 raise InputError(f"missing column {column!r}", file=str(pairs), line=1, field=column)
         rows = []
-        for row in reader:
-            kind = parse_kind(row.get("type"))
+        for line, row in enumerate(reader, start=2):
+            try:
+                kind = parse_kind(row.get("type"))
+            except InputError as exc:
+                raise InputError(exc.problem, file=str(pairs), line=line, field="type") from exc
             result = compare(row["name1"] or "", row["name2"] or "", kind)
             rows.append(
                 {
