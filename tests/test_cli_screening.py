@@ -103,7 +103,7 @@ def test_compare_file_bad_rows_name_the_line(db: str, tmp_path: Path) -> None:
 def test_compare_file_keeps_rows_and_order(db: str, tmp_path: Path) -> None:
     pairs = tmp_path / "pairs.csv"
     pairs.write_text(
-        "name1,name2\nKIM Jong Un,\"KIM, Jong Un\"\n,\nOCEAN STAR 12,OCEAN STAR 19\n", encoding="utf-8"
+        'name1,name2\nKIM Jong Un,"KIM, Jong Un"\n,\nOCEAN STAR 12,OCEAN STAR 19\n', encoding="utf-8"
     )
     out = tmp_path / "o.csv"
     assert runner.invoke(app, ["compare-file", str(pairs), "--out", str(out)]).exit_code == 0

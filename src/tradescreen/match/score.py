@@ -127,8 +127,16 @@ def compare_normalized(
         else 1.0
     )
     short = 1.0 if min(len(query.tokens), len(candidate.tokens)) == 1 else 0.0
-    features = {"token": token, "cov_q": coverage_q, "cov_c": coverage_c, "jaro": jaro, "sort": sort,
-                "mismatch": mismatch, "legal": legal, "short": short}
+    features = {
+        "token": token,
+        "cov_q": coverage_q,
+        "cov_c": coverage_c,
+        "jaro": jaro,
+        "sort": sort,
+        "mismatch": mismatch,
+        "legal": legal,
+        "short": short,
+    }
     z = WEIGHTS["bias"] + sum(WEIGHTS[k] * v for k, v in features.items())
     score = 1.0 / (1.0 + math.exp(-z))
     if query.compact == candidate.compact:
