@@ -1,0 +1,190 @@
+"""Ownership and affiliation: who owns whom, on a date, and whether listed parties own 50%.
+
+Edges come from the store's `relationships` table (curated ownership, "Linked To"
+remarks, 1260H parents) and from user CSV files. Ownership is aggregated as OFAC's 50%
+rule reads it: shares multiply along a chain and add up across listed owners. It applies
+to SDN owners always; to Entity List / MEU owners only while the BIS affiliates rule was
+in force (from 2025-09-29 until its suspension in November 2025 — dates unverified).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tradescreen.domain import ListSource, Relationship, RelationshipType
+from tradescreen.errors import InputError
+from tradescreen.match.normalize import normalize_name
+from tradescreen.store.schema import ListVersionRow, RelationshipRow
+
+AFFILIATES_RULE_START = dt.date(2025, 9, 29)
+AFFILIATES_RULE_SUSPENDED = dt.date(2025, 11, 10)  # "November 2025" (verify)
+OFAC_SOURCES = {ListSource.SDN}
+BIS_SOURCES = {ListSource.EL, ListSource.MEU}
+MAX_DEPTH = 5
+
+
+@dataclass(frozen=True, slots=True)
+class OwnershipPath:
+    """A chain of owners ending at the party, and the share it carries."""
+
+    owners: tuple[str, ...]  # ultimate owner first
+    share: float  # percent of the party owned through this chain
+
+
+@dataclass(frozen=True, slots=True)
+class OwnershipFinding:
+    """Listed parties' aggregate ownership of a party on a date."""
+
+    party: str
+    as_of: dt.date
+    rule: str  # "OFAC 50% rule" or "BIS affiliates rule"
+    total_share: float
+    paths: tuple[OwnershipPath, ...]
+    applies: bool  # True when >= 50% and the rule was in force on the date
+    note: str
+
+
+def _key(name: str) -> str:
+    return normalize_name(name).text
+
+
+def relationships_on(session: Session, date: dt.date) -> list[Relationship]:
+    """Ownership edges valid on `date`, from active versions and user imports."""
+    active = select(ListVersionRow.id).where(ListVersionRow.active.is_(True))
+    rows = session.scalars(
+        select(RelationshipRow).where(
+            (RelationshipRow.version_id.is_(None)) | (RelationshipRow.version_id.in_(active))
+        )
+    )
+    out = []
+    for r in rows:
+        if r.valid_from and r.valid_from > date:
+            continue
+        if r.valid_to and r.valid_to <= date:
+            continue
+        out.append(
+            Relationship(
+                r.subject, r.object, RelationshipType(r.type), r.share, r.valid_from, r.valid_to, r.source
+            )
+        )
+    return out
+
+
+def owners_graph(edges: list[Relationship]) -> dict[str, list[tuple[str, str, float | None]]]:
+    """owned (normalised name) -> [(owner display name, owner key, share)]."""
+    graph: dict[str, list[tuple[str, str, float | None]]] = defaultdict(list)
+    for edge in edges:
+        if edge.type is RelationshipType.OWNER:
+            graph[_key(edge.object)].append((edge.subject, _key(edge.subject), edge.share))
+        elif edge.type is RelationshipType.SUBSIDIARY:
+            graph[_key(edge.subject)].append((edge.object, _key(edge.object), edge.share))
+    return graph
+
+
+def ownership_paths(graph: dict[str, list[tuple[str, str, float | None]]], party: str) -> list[OwnershipPath]:
+    """Every owner chain above `party` (shares multiplied; unknown shares left out)."""
+    paths: list[OwnershipPath] = []
+
+    def walk(key: str, chain: tuple[str, ...], share: float, depth: int) -> None:
+        for owner, owner_key, edge_share in graph.get(key, []):
+            if owner in chain or depth >= MAX_DEPTH or edge_share is None:
+                continue
+            carried = share * edge_share / 100
+            paths.append(OwnershipPath((owner, *chain), carried))
+            walk(owner_key, (owner, *chain), carried, depth + 1)
+
+    walk(_key(party), (party,), 100.0, 0)
+    return paths
+
+
+def affiliates_rule_in_force(date: dt.date) -> bool:
+    """The BIS 50% affiliates rule's window (unverified dates)."""
+    return AFFILIATES_RULE_START <= date < AFFILIATES_RULE_SUSPENDED
+
+
+def assess(
+    session: Session, party: str, as_of: dt.date, listed_sources: dict[str, set[ListSource]]
+) -> list[OwnershipFinding]:
+    """Aggregate the shares listed owners hold in `party` on `as_of`.
+
+    `listed_sources` maps an owner's name to the lists it was on that day (the caller
+    resolves names, so this module needs no matcher).
+    """
+    paths = ownership_paths(owners_graph(relationships_on(session, as_of)), party)
+    findings = []
+    for rule, sources in (("OFAC 50% rule", OFAC_SOURCES), ("BIS affiliates rule", BIS_SOURCES)):
+        listed = [p for p in paths if listed_sources.get(p.owners[0], set()) & sources]
+        if not listed:
+            continue
+        total = min(100.0, sum(p.share for p in listed))
+        in_force = rule.startswith("OFAC") or affiliates_rule_in_force(as_of)
+        applies = total >= 50 and in_force
+        note = f"listed owners hold {total:.0f}% in the aggregate" + (
+            ""
+            if in_force
+            else f"; the {rule} was not in force on {as_of} (unverified dates), so the "
+            "listing does not extend to this party by ownership alone"
+        )
+        findings.append(OwnershipFinding(party, as_of, rule, total, tuple(listed), applies, note))
+    return findings
+
+
+def listed_owner_names(paths: list[OwnershipPath]) -> list[str]:
+    """The ultimate owners of the paths, to resolve against the lists."""
+    return list(dict.fromkeys(p.owners[0] for p in paths))
+
+
+def import_csv(session: Session, path: Path) -> int:
+    """Import user ownership edges: columns owner,owned,share[,valid_from,valid_to,source]."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read as UTF-8 ({exc})", file=str(path)) from exc
+    reader = csv.DictReader(text.splitlines())
+    for column in ("owner", "owned", "share"):
+        if column not in (reader.fieldnames or []):
+            raise InputError(f"missing column {column!r}", file=str(path), line=1, field=column)
+    rows = []
+    for row in reader:
+        line = reader.line_num
+        owner, owned = (row.get("owner") or "").strip(), (row.get("owned") or "").strip()
+        if not owner or not owned:
+            raise InputError("empty name", file=str(path), line=line, field="owner" if not owner else "owned")
+        try:
+            share = float(row["share"])
+        except (TypeError, ValueError) as exc:
+            raise InputError(
+                f"not a number: {row['share']!r}", file=str(path), line=line, field="share"
+            ) from exc
+        if not 0 <= share <= 100:
+            raise InputError("must be between 0 and 100", file=str(path), line=line, field="share")
+        dates = {}
+        for column in ("valid_from", "valid_to"):
+            value = (row.get(column) or "").strip()
+            try:
+                dates[column] = dt.date.fromisoformat(value) if value else None
+            except ValueError as exc:
+                raise InputError(f"not a date: {value!r}", file=str(path), line=line, field=column) from exc
+        rows.append(
+            RelationshipRow(
+                subject=owner,
+                object=owned,
+                type="owner",
+                share=share,
+                valid_from=dates["valid_from"],
+                valid_to=dates["valid_to"],
+                source=(row.get("source") or f"user: {path.name}").strip(),
+            )
+        )
+    session.add_all(rows)
+    return len(rows)
+
+
+__all__ = ["assess", "import_csv", "ownership_paths"]
