@@ -1,4 +1,5 @@
 # tradescreen: `make run` sets up and serves; `make test` runs every check.
+SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -29,7 +30,7 @@ typecheck: lint
 test: $(STAMP)
 	bash scripts/test-services.sh
 	$(MAKE) lint
-	. scripts/test-env.sh && $(BIN)/pytest -n 2 -q
+	source scripts/test-env.sh && $(BIN)/pytest -n 2 -q
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -1,5 +1,5 @@
-# Sourced by `make test`: environment for the test run.
-TS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Sourced (by bash) from `make test`: environment for the test run.
+TS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)"
 export TRADESCREEN_SHARED_DATA="${TRADESCREEN_SHARED_DATA:-$(cd "$TS_ROOT/.." && pwd)/shared/data}"
 TS_PG_PORT="${TS_PG_PORT:-55432}"
 if ls /usr/lib/postgresql/*/bin/pg_isready >/dev/null 2>&1 \

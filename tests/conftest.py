@@ -21,6 +21,9 @@ SHARED_DATA = Path(os.environ.get("TRADESCREEN_SHARED_DATA") or REPO.parent / "s
 def shared_data() -> Path:
     """The folder of real official list files; skips when it is absent."""
     if not SHARED_DATA.is_dir():
+        if os.environ.get("CI"):
+            # CI always has ../shared/data: a skip there would hide a broken path.
+            pytest.fail(f"official list files not found at {SHARED_DATA}")
         pytest.skip(f"official list files not found at {SHARED_DATA}")
     return SHARED_DATA
 
