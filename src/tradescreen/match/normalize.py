@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 from pypinyin import lazy_pinyin
+from rapidfuzz.distance import OSA
 
 MAX_NAME_LENGTH = 500  # longer input is cut: no real list name comes near it
 
@@ -113,6 +114,9 @@ PREFIX_FORMS = {
     "llc",
 }
 _LEGAL_SEQUENCES = sorted((tuple(k.split()) for k in LEGAL_FORMS), key=len, reverse=True)
+# Long one-word forms are recognised with one typo ("COMAPNY", "LIMITD"): a misspelt form
+# would otherwise count as a rare, unmatched name word.
+_LONG_FORMS = [k for k in LEGAL_FORMS if " " not in k and len(k) >= 7]
 
 # Chinese legal/organisational forms, stripped before transliteration.
 HAN_LEGAL_FORMS: dict[str, str] = {
@@ -308,6 +312,15 @@ def _stem(token: str) -> str:
     return token
 
 
+def _misspelt_form(token: str) -> str | None:
+    if len(token) < 6 or not token.isalpha():
+        return None
+    for form in _LONG_FORMS:
+        if abs(len(form) - len(token)) <= 1 and OSA.distance(form, token, score_cutoff=1) <= 1:
+            return form
+    return None
+
+
 def _strip_legal(tokens: list[str], legal: set[str]) -> list[str]:
     """Remove legal-form sequences (anywhere after the first token), recording their class."""
     out: list[str] = []
@@ -322,7 +335,11 @@ def _strip_legal(tokens: list[str], legal: set[str]) -> list[str]:
                 i += n
                 break
         else:
-            out.append(tokens[i])
+            form = _misspelt_form(tokens[i]) if out and tokens[i] not in LEGAL_FORMS else None
+            if form is not None:
+                legal.add(LEGAL_FORMS[form])
+            else:
+                out.append(tokens[i])
             i += 1
     return out
 

@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from tradescreen.match.normalize import NormalizedName
 
@@ -27,15 +27,15 @@ TOKEN_PAIR_THRESHOLD = 0.9
 # Fitted by bench/matching/calibrate.py (logistic regression on the training half of the
 # evaluation set; see docs/matching.md). Re-run it after changing a feature.
 WEIGHTS: dict[str, float] = {
-    "bias": -9.054,
-    "token": 2.676,
-    "cov_q": 2.461,
-    "cov_c": 2.474,
-    "jaro": 2.151,
-    "sort": 3.178,
-    "mismatch": -1.984,
-    "legal": 0.58,
-    "short": -1.09,
+    "bias": -8.861,
+    "token": 2.745,
+    "cov_q": 2.695,
+    "cov_c": 2.38,
+    "jaro": 1.843,
+    "sort": 2.999,
+    "mismatch": -2.022,
+    "legal": 0.518,
+    "short": -0.891,
 }
 COUNTRY_MATCH_BONUS = 0.03
 COUNTRY_MISMATCH_PENALTY = 0.10
@@ -52,16 +52,40 @@ class Comparison:
     unmatched_candidate: tuple[str, ...]
 
 
+def _similar_tokens(q: str, c: str, strict: bool = False) -> bool:
+    """Spelling variants of one word: close by Jaro-Winkler or by one edit (two when long).
+
+    Tokens with digits never pair unless equal: "OCEAN STAR 12" is not "OCEAN STAR 19".
+    Jaro-Winkler favours shared prefixes ("macedo" / "macedonia"), so it only pairs words
+    of about the same length, and not at all when a name is one word (`strict`).
+    """
+    shortest = min(len(q), len(c))
+    if shortest <= 2 or not (q.isalpha() and c.isalpha()):
+        return False
+    if (
+        not strict
+        and abs(len(q) - len(c)) <= 2
+        and JaroWinkler.normalized_similarity(q, c) >= TOKEN_PAIR_THRESHOLD
+    ):
+        return True
+    if shortest < 4:
+        return False
+    edits = 2 if shortest >= 8 else 1
+    return OSA.distance(q, c, score_cutoff=edits) <= edits
+
+
 def _pair_tokens(
     query: tuple[str, ...], candidate: tuple[str, ...]
 ) -> tuple[list[tuple[str, str]], list[str], list[str]]:
     """Greedy one-to-one pairing of similar tokens, most similar first."""
     pairs: list[tuple[float, int, int]] = []
+    strict = min(len(query), len(candidate)) == 1
     for i, q in enumerate(query):
         for j, c in enumerate(candidate):
-            sim = 1.0 if q == c else JaroWinkler.normalized_similarity(q, c)
-            if (sim >= TOKEN_PAIR_THRESHOLD and min(len(q), len(c)) > 2) or q == c:
-                pairs.append((sim, i, j))
+            if q == c:
+                pairs.append((1.0, i, j))
+            elif _similar_tokens(q, c, strict):
+                pairs.append((JaroWinkler.normalized_similarity(q, c), i, j))
     pairs.sort(reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
