@@ -130,11 +130,16 @@ def _latest_entries(
 
 def _status(entity: Entity, in_active: bool, events: list[ListingEvent], as_of: dt.date) -> ListingStatus:
     entry = entity.entry
+    events = _with_entry_dates(entity, events)
     past = tuple(e for e in events if e.date <= as_of)
     state = ListingState.NOT_YET_LISTED
     since: dt.date | None = None
     general_license = False
     has_start = any(e.event_type is EventType.ADDED for e in events)
+    if not has_start and in_active:
+        # Listed at an unknown earlier date; later events (a removal by an ERC decision,
+        # an injunction) still apply on top.
+        state = ListingState.LISTED_UNKNOWN_START
     for event in past:
         kind = event.event_type
         if kind is EventType.ADDED or (
@@ -143,24 +148,14 @@ def _status(entity: Entity, in_active: bool, events: list[ListingEvent], as_of: 
             state, since = ListingState.LISTED, event.date
         elif kind is EventType.REMOVED:
             state, since = ListingState.REMOVED, event.date
-        elif kind is EventType.ENJOINED and state is ListingState.LISTED:
+        elif kind is EventType.ENJOINED and state.restricted:
             state, since = ListingState.ENJOINED, event.date
         elif kind is EventType.GENERAL_LICENSE:
             general_license = True
         elif kind is EventType.GENERAL_LICENSE_ENDED:
             general_license = False
-    if not has_start:
-        start, end = entry.start_date, entry.end_date
-        if start is not None:
-            state, since = (
-                (ListingState.LISTED, start) if start <= as_of else (ListingState.NOT_YET_LISTED, None)
-            )
-        elif in_active:
-            state, since = ListingState.LISTED_UNKNOWN_START, None
-        if end is not None and end <= as_of:
-            state, since = ListingState.REMOVED, end
-        if not in_active and state is ListingState.LISTED_UNKNOWN_START:
-            state = ListingState.REMOVED
+    if not in_active and state is ListingState.LISTED_UNKNOWN_START:
+        state = ListingState.REMOVED  # dropped from the list at a date we do not know
     footnotes = tuple(str(f) for f in entry.extra.get("footnotes", ()))
     # Footnote 1 (the FDP rule) only exists from its event on; before, the entry had none.
     fdp = [
@@ -189,6 +184,37 @@ def _status(entity: Entity, in_active: bool, events: list[ListingEvent], as_of: 
     )
 
 
+def _with_entry_dates(entity: Entity, events: list[ListingEvent]) -> list[ListingEvent]:
+    """The entry's own start/end dates as events, where no event already says so."""
+    entry = entity.entry
+    extra: list[ListingEvent] = []
+    if entry.start_date and not any(e.event_type is EventType.ADDED for e in events):
+        extra.append(
+            ListingEvent(
+                entity.id,
+                entry.source,
+                EventType.ADDED,
+                entry.start_date,
+                "start date given by the list",
+                origin="entry",
+            )
+        )
+    if entry.end_date and not any(
+        e.event_type is EventType.REMOVED and e.date == entry.end_date for e in events
+    ):
+        extra.append(
+            ListingEvent(
+                entity.id,
+                entry.source,
+                EventType.REMOVED,
+                entry.end_date,
+                "end date given by the list",
+                origin="entry",
+            )
+        )
+    return sorted([*events, *extra], key=lambda e: e.date) if extra else events
+
+
 def listings_on(session: Session, entity_id: str, date: dt.date) -> ListingStatus | None:
     """How the listing of `entity_id` stood on `date` (None for an unknown entity)."""
     report = status_report(session, [entity_id], date)
@@ -212,31 +238,9 @@ def timeline(session: Session, entity_id: str) -> list[ListingEvent]:
     """Every dated event of a listing, oldest first, including its own start/end dates."""
     events = [_to_event(r) for r in _event_rows(session, [entity_id])]
     entities = _latest_entries(session, [entity_id])
-    if entity_id in entities and not any(e.event_type is EventType.ADDED for e in events):
-        entry = entities[entity_id][0].entry
-        if entry.start_date:
-            events.append(
-                ListingEvent(
-                    entity_id,
-                    entry.source,
-                    EventType.ADDED,
-                    entry.start_date,
-                    "start date given by the list",
-                    origin="entry",
-                )
-            )
-        if entry.end_date:
-            events.append(
-                ListingEvent(
-                    entity_id,
-                    entry.source,
-                    EventType.REMOVED,
-                    entry.end_date,
-                    "end date given by the list",
-                    origin="entry",
-                )
-            )
-    return sorted(events, key=lambda e: e.date)
+    if entity_id not in entities:
+        return events
+    return _with_entry_dates(entities[entity_id][0], events)
 
 
 def all_entities(session: Session) -> list[Entity]:
