@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from tradescreen.errors import InputError, NotFoundError
+from tradescreen.errors import InputError, TradescreenError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -35,13 +35,13 @@ def parse_date(value: str | None, field: str = "--as-of") -> dt.date | None:
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn InputError/NotFoundError into a red message and exit code 2."""
+    """Turn a TradescreenError (bad input, unknown id, refused step) into a message and exit 2."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
-        except (InputError, NotFoundError) as exc:
+        except TradescreenError as exc:  # bad input, unknown ids, refused procedure steps
             # soft_wrap: a long path must stay on one line, copyable and greppable
             err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_BAD_INPUT) from exc

@@ -1,0 +1,480 @@
+"""The End-User Review Committee: listing decisions as a recorded, rule-checked workflow.
+
+Procedure (REGULATORY_FACTS.md §1; Supplement No. 5 to Part 744, §744.16(d), EO 12981):
+
+- The ERC (Commerce chairing; State, Defense, Energy; Treasury where relevant) decides
+  an addition by majority vote and a modification or removal by unanimous vote.
+- A tie is a deadlock. A deadlocked case, or a decision a member agency is dissatisfied
+  with, may be escalated: ERC -> ACEP (Assistant Secretaries, majority) -> EARB (Cabinet,
+  majority) -> the President (final; breaks ties).
+- An appeal must be raised within 5 days of the decision at a level (EO 12981; whether
+  the same limit applies to ERC matters is unverified). Each higher level decides within
+  11 days of the escalation (EO 12981 for license applications; unverified for ERC
+  matters), and the ERC within 30 days of a proposal (an assumption, unverified).
+  Whether ERC matters pass through the Operating Committee is unverified: this workflow
+  goes straight from the ERC to the ACEP and says so in every case's history.
+- A final approval changes the store: an addition or modification becomes an entry of
+  the `erc` feed (a new list version) with an ADDED/MODIFIED event citing the decision;
+  a removal becomes a REMOVED event on the listed entity. Screening sees the change from
+  the effective date; `--as-of` before it does not.
+
+Every step is appended to the case history; rows are never updated or deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from html import escape
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tradescreen.domain import (
+    Address,
+    AliasType,
+    Citation,
+    EventType,
+    ListEntry,
+    ListingEvent,
+    ListSource,
+    Name,
+    Party,
+)
+from tradescreen.errors import InputError, NotFoundError, TradescreenError
+from tradescreen.store.erc_tables import ErcCaseRow, ErcStepRow
+from tradescreen.store.load import event_row
+from tradescreen.store.schema import ListVersionRow
+from tradescreen.store.versions import import_version, version_entities
+
+FEED = "erc"
+LEVELS = ("ERC", "ACEP", "EARB", "PRESIDENT")
+LEVEL_NAMES = {
+    "ERC": "End-User Review Committee",
+    "ACEP": "Advisory Committee on Export Policy (Assistant Secretaries)",
+    "EARB": "Export Administration Review Board (Cabinet)",
+    "PRESIDENT": "The President",
+}
+AGENCIES = ("Commerce", "State", "Defense", "Energy")
+TREASURY = "Treasury"
+ACTIONS = ("add", "modify", "remove")
+APPEAL_DAYS = 5
+DECISION_DAYS = {"ERC": 30, "ACEP": 11, "EARB": 11, "PRESIDENT": 11}
+UNVERIFIED_NOTE = (
+    "Time limits from EO 12981 (license applications) applied by analogy; whether ERC matters pass "
+    "through the Operating Committee is unverified (verify)."
+)
+
+
+class ERCError(TradescreenError):
+    """An action the procedure does not allow."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One recorded step of a case."""
+
+    on: dt.date
+    level: str
+    kind: str
+    actor: str
+    what: str
+    why: str
+
+
+def _agency(value: str, case: ErcCaseRow | None = None) -> str:
+    name = value.strip().title()
+    members = committee(case) if case is not None else (*AGENCIES, TREASURY)
+    if name not in members:
+        raise ERCError(f"{value!r} is not a member of the committee ({', '.join(members)})")
+    return name
+
+
+def committee(case: ErcCaseRow) -> tuple[str, ...]:
+    """The voting agencies of a case."""
+    return (*AGENCIES, TREASURY) if case.treasury_sits else AGENCIES
+
+
+def _step(
+    session: Session,
+    case: ErcCaseRow,
+    on: dt.date,
+    kind: str,
+    actor: str,
+    what: str,
+    why: str = "",
+    **data: object,
+) -> None:
+    session.add(
+        ErcStepRow(
+            case_id=case.id, on=on, level=case.level, kind=kind, actor=actor, what=what, why=why, data=data
+        )
+    )
+    session.flush()
+
+
+def get_case(session: Session, case_id: int) -> ErcCaseRow:
+    """A case by id."""
+    case = session.get(ErcCaseRow, case_id)
+    if case is None:
+        raise NotFoundError(f"no ERC case {case_id}")
+    return case
+
+
+def history(session: Session, case_id: int) -> list[Step]:
+    """The case's steps in order."""
+    rows = session.scalars(select(ErcStepRow).where(ErcStepRow.case_id == case_id).order_by(ErcStepRow.id))
+    return [Step(r.on, r.level, r.kind, r.actor, r.what, r.why) for r in rows]
+
+
+def _listed_entity(session: Session, party: str, on: dt.date) -> str | None:
+    """The Entity List entity id a removal or modification refers to, if listed on `on`."""
+    from tradescreen.rules.parties import PartyResolver
+
+    for found in PartyResolver(session).listings(Party(party), on):
+        if found.status.source is ListSource.EL and found.status.restricted:
+            return found.status.entity_id
+    return None
+
+
+def propose(
+    session: Session,
+    *,
+    action: str,
+    party: str,
+    country: str,
+    by: str,
+    on: dt.date,
+    aliases: list[str] | None = None,
+    addresses: list[str] | None = None,
+    license_requirement: str = "",
+    review_policy: str = "",
+    reasons: str = "",
+    evidence: str = "",
+    treasury: bool = False,
+) -> ErcCaseRow:
+    """Open a case. A removal or modification must name a party listed on that date."""
+    from tradescreen.rules.countries import check_country
+
+    if action not in ACTIONS:
+        raise InputError(f"unknown action {action!r} ({', '.join(ACTIONS)})", field="action")
+    if not party.strip():
+        raise InputError("empty party name", field="party")
+    target = None
+    if action in ("modify", "remove"):
+        target = _listed_entity(session, party, on)
+        if target is None:
+            raise ERCError(f"cannot {action} {party!r}: not on the Entity List on {on}")
+    elif not license_requirement:
+        license_requirement = "For all items subject to the EAR (see §744.11 of the EAR)"
+    case = ErcCaseRow(
+        action=action,
+        party=party.strip(),
+        country=check_country(country, "country"),
+        aliases=aliases or [],
+        addresses=addresses or [],
+        license_requirement=license_requirement,
+        review_policy=review_policy or ("Presumption of denial" if action == "add" else ""),
+        reasons=reasons,
+        evidence=evidence,
+        target_entity_id=target,
+        proposed_by="",
+        proposed_on=on,
+        treasury_sits=treasury,
+        level="ERC",
+        status="open",
+        level_opened_on=on,
+    )
+    session.add(case)
+    session.flush()
+    case.proposed_by = _agency(by, case)
+    _step(
+        session,
+        case,
+        on,
+        "proposed",
+        case.proposed_by,
+        f"proposal to {action} {case.party}",
+        reasons,
+        target=target,
+    )
+    _step(session, case, on, "note", "system", "procedure", UNVERIFIED_NOTE)
+    return case
+
+
+def _votes(session: Session, case: ErcCaseRow) -> dict[str, bool]:
+    rows = session.scalars(
+        select(ErcStepRow).where(
+            ErcStepRow.case_id == case.id, ErcStepRow.kind == "vote", ErcStepRow.level == case.level
+        )
+    )
+    return {r.actor: bool(r.data.get("yes")) for r in rows}
+
+
+def vote(session: Session, case_id: int, *, agency: str, yes: bool, rationale: str, on: dt.date) -> None:
+    """Record an agency's vote at the case's current level."""
+    case = get_case(session, case_id)
+    if case.status not in ("open",):
+        raise ERCError(f"case {case_id} is {case.status} at the {case.level}: no more votes there")
+    if case.level == "PRESIDENT":
+        raise ERCError("the President decides alone: use president-decide")
+    name = _agency(agency, case)
+    if name in _votes(session, case):
+        raise ERCError(f"{name} has already voted at the {case.level} on case {case_id}")
+    if on < case.level_opened_on:
+        raise InputError("vote dated before the level was seized", field="on")
+    _step(session, case, on, "vote", name, f"{'for' if yes else 'against'} the proposal", rationale, yes=yes)
+
+
+def _deadline(case: ErcCaseRow) -> dt.date:
+    return case.level_opened_on + dt.timedelta(days=DECISION_DAYS[case.level])
+
+
+def decide(session: Session, case_id: int, *, on: dt.date) -> str:
+    """Tally the votes at the current level by that level's rule; returns the outcome."""
+    case = get_case(session, case_id)
+    if case.status != "open":
+        raise ERCError(f"case {case_id} is already {case.status} at the {case.level}")
+    if case.level == "PRESIDENT":
+        raise ERCError("the President decides alone: use president-decide")
+    if on > _deadline(case):
+        raise ERCError(
+            f"the {case.level} had until {_deadline(case)} to decide case {case_id} (unverified limit)"
+        )
+    votes = _votes(session, case)
+    missing = [a for a in committee(case) if a not in votes]
+    if missing:
+        raise ERCError(f"waiting for votes from {', '.join(missing)}")
+    tally = Counter(votes.values())
+    unanimity = case.level == "ERC" and case.action in ("modify", "remove")
+    if unanimity:
+        rule = "unanimity (ERC, modification or removal)"
+        outcome = "approved" if tally[False] == 0 else "rejected"
+    elif tally[True] == tally[False]:
+        rule, outcome = f"majority ({case.level}): {tally[True]}-{tally[False]} tie", "deadlock"
+    else:
+        rule = f"majority ({case.level}): {tally[True]} for, {tally[False]} against"
+        outcome = "approved" if tally[True] > tally[False] else "rejected"
+    case.status = "deadlocked" if outcome == "deadlock" else "decided"
+    case.outcome = None if outcome == "deadlock" else outcome
+    case.decided_on = on
+    why = f"decided by {rule}" + (
+        "; may be escalated by any member agency"
+        if outcome == "deadlock"
+        else f"; any member agency may appeal within {APPEAL_DAYS} days"
+    )
+    _step(session, case, on, "decision", case.level, outcome, why, rule=rule, votes=votes)
+    return outcome
+
+
+def escalate(session: Session, case_id: int, *, by: str, reason: str, on: dt.date) -> str:
+    """Take a deadlocked or appealed case to the next level."""
+    case = get_case(session, case_id)
+    name = _agency(by, case)
+    if case.status == "final":
+        raise ERCError(f"case {case_id} was finally decided: it cannot be escalated")
+    if case.status == "open":
+        raise ERCError(f"the {case.level} has not decided case {case_id} yet")
+    assert case.decided_on is not None
+    if on > case.decided_on + dt.timedelta(days=APPEAL_DAYS):
+        raise ERCError(
+            f"the appeal window closed on {case.decided_on + dt.timedelta(days=APPEAL_DAYS)} "
+            f"(5 days after the {case.level} decision)"
+        )
+    next_level = LEVELS[LEVELS.index(case.level) + 1]
+    _step(session, case, on, "escalation", name, f"escalated from {case.level} to {next_level}", reason)
+    case.level, case.status, case.outcome, case.decided_on, case.level_opened_on = (
+        next_level,
+        "open",
+        None,
+        None,
+        on,
+    )
+    return next_level
+
+
+def president_decide(
+    session: Session,
+    case_id: int,
+    *,
+    approve: bool,
+    rationale: str,
+    on: dt.date,
+    effective: dt.date | None = None,
+) -> str:
+    """The President's final decision."""
+    case = get_case(session, case_id)
+    if case.level != "PRESIDENT" or case.status != "open":
+        raise ERCError(f"case {case_id} is not before the President")
+    if on > _deadline(case):
+        raise ERCError(f"the President had until {_deadline(case)} to decide (unverified limit)")
+    outcome = "approved" if approve else "rejected"
+    case.outcome, case.decided_on = outcome, on
+    _step(
+        session, case, on, "decision", "President", outcome, rationale, rule="final decision of the President"
+    )
+    _finalize(session, case, on, effective or on)
+    return outcome
+
+
+def finalize(session: Session, case_id: int, *, on: dt.date, effective: dt.date | None = None) -> str:
+    """Close a decided case once its appeal window has passed, applying an approval."""
+    case = get_case(session, case_id)
+    if case.status == "final":
+        raise ERCError(f"case {case_id} is already final")
+    if case.status != "decided":
+        raise ERCError(
+            f"case {case_id} is {case.status} at the {case.level}: it needs a decision first"
+            + (" or an escalation" if case.status == "deadlocked" else "")
+        )
+    assert case.decided_on is not None and case.outcome is not None
+    window_end = case.decided_on + dt.timedelta(days=APPEAL_DAYS)
+    if on <= window_end:
+        raise ERCError(f"the appeal window is open until {window_end}")
+    _finalize(session, case, on, effective or on)
+    return case.outcome
+
+
+def _citation(case: ErcCaseRow) -> Citation:
+    return Citation(
+        text=f"ERC case {case.id} decision ({case.level}); Federal Register citation pending", verified=False
+    )
+
+
+def _finalize(session: Session, case: ErcCaseRow, on: dt.date, effective: dt.date) -> None:
+    case.status = "final"
+    if case.outcome != "approved":
+        _step(session, case, on, "final", case.level, "no listing change", "the proposal was rejected")
+        return
+    origin = f"erc:{case.id}"
+    if case.action == "remove":
+        assert case.target_entity_id is not None
+        event = ListingEvent(
+            case.target_entity_id,
+            ListSource.EL,
+            EventType.REMOVED,
+            effective,
+            f"removed by decision of the {case.level} (ERC case {case.id})",
+            _citation(case),
+            verified=False,
+            origin=origin,
+        )
+        session.add(event_row(event, None))
+        _step(session, case, on, "listing", "system", f"{case.target_entity_id} removed from {effective}")
+        return
+    version = _new_erc_version(session, case, effective)
+    case.listing_version_id = version
+    _step(
+        session,
+        case,
+        on,
+        "listing",
+        "system",
+        f"Entity List entry {'added' if case.action == 'add' else 'modified'} "
+        f"effective {effective} (list version {version})",
+    )
+
+
+def _entry(case: ErcCaseRow, effective: dt.date) -> ListEntry:
+    return ListEntry(
+        entry_key=f"case-{case.id}",
+        source=ListSource.EL,
+        name=case.party,
+        aliases=tuple(Name(a, AliasType.AKA) for a in case.aliases),
+        addresses=tuple(Address(full=a, country=case.country) for a in case.addresses),
+        countries=(case.country,),
+        federal_register=(_citation(case),),
+        license_requirement=case.license_requirement,
+        license_policy=case.review_policy,
+        start_date=effective,
+        extra={"erc_case": case.id},
+    )
+
+
+def _new_erc_version(session: Session, case: ErcCaseRow, effective: dt.date) -> int:
+    """A new version of the `erc` feed: every earlier ERC entry plus this decision's."""
+    active = session.scalars(
+        select(ListVersionRow).where(ListVersionRow.feed == FEED, ListVersionRow.active.is_(True))
+    ).first()
+    entries = [e.entry for e in version_entities(session, active.id)] if active else []
+    entries = [e for e in entries if e.name.casefold() != case.party.casefold()]
+    new_entry = _entry(case, effective)
+    entries.append(new_entry)
+    event = ListingEvent(
+        f"{FEED}:{new_entry.entry_key}",
+        ListSource.EL,
+        EventType.ADDED if case.action == "add" else EventType.MODIFIED,
+        effective,
+        f"{case.action} decided by the {case.level} (ERC case {case.id})",
+        _citation(case),
+        verified=False,
+        origin=f"erc:{case.id}",
+    )
+    digest = hashlib.sha256(f"erc-case-{case.id}-{effective.isoformat()}".encode()).hexdigest()
+
+    def events(s: Session, version: ListVersionRow) -> None:
+        s.add(event_row(event, None))
+        if case.action == "modify" and case.target_entity_id:
+            s.add(
+                event_row(
+                    ListingEvent(
+                        case.target_entity_id,
+                        ListSource.EL,
+                        EventType.MODIFIED,
+                        effective,
+                        f"modified by ERC case {case.id}",
+                        _citation(case),
+                        verified=False,
+                        origin=f"erc:{case.id}",
+                    ),
+                    None,
+                )
+            )
+
+    result = import_version(
+        session,
+        feed=FEED,
+        file_name=f"ERC case {case.id}",
+        sha256=digest,
+        entries=entries,
+        published=effective,
+        after_insert=events,
+    )
+    return result.version.id
+
+
+def notice_text(case: ErcCaseRow) -> str:
+    """A draft Federal Register style entry for Supplement No. 4 to Part 744."""
+    names = "; ".join([case.party, *[f"a.k.a. {a}" for a in case.aliases]])
+    addresses = "; ".join(case.addresses) or "[address]"
+    verb = {"add": "adding", "modify": "revising", "remove": "removing"}[case.action]
+    return (
+        "DEPARTMENT OF COMMERCE\nBureau of Industry and Security\n15 CFR Part 744\n[Docket No. ____]\n"
+        f"Entity List: {verb.title()} an Entry\n\n"
+        f"SUMMARY: This final rule amends the Export Administration Regulations (EAR) by {verb} "
+        f"{case.party} ({case.country}) {'to' if case.action == 'add' else 'on'} the Entity List.\n\n"
+        "Supplement No. 4 to Part 744 - Entity List\n"
+        f"Country: {case.country}\nEntity: {names}, {addresses}.\n"
+        f"License requirement: {case.license_requirement or '[unchanged]'}\n"
+        f"License review policy: {case.review_policy or '[unchanged]'}\n"
+        "Federal Register citation: [__ FR ____, (date of publication)]\n"
+    )
+
+
+def notice_html(case: ErcCaseRow) -> str:
+    """The same draft notice as HTML."""
+    rows = [
+        ("Country", case.country),
+        ("Entity", "; ".join([case.party, *[f"a.k.a. {a}" for a in case.aliases]])),
+        ("Addresses", "; ".join(case.addresses) or "[address]"),
+        ("License requirement", case.license_requirement or "[unchanged]"),
+        ("License review policy", case.review_policy or "[unchanged]"),
+        ("Federal Register citation", "[__ FR ____, (date of publication)]"),
+    ]
+    body = "".join(f"<tr><th scope='row'>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in rows)
+    return (
+        f"<article class='fr-notice'><h2>Entity List: {escape(case.action.title())} an Entry</h2>"
+        f"<p>Supplement No. 4 to Part 744 (draft, ERC case {case.id})</p><table>{body}</table></article>"
+    )
