@@ -97,9 +97,8 @@ def test_honor_denied_by_the_president(store: Engine) -> None:
             s, case_id, approve=False, rationale="not warranted", on=D(2021, 7, 12)
         ) == ("rejected")
     assert not _honor_listed(store, D(2021, 8, 1))
-    with session_scope(store) as s:
-        with pytest.raises(erc.ERCError, match="finally decided"):
-            erc.escalate(s, case_id, by="Defense", reason="again", on=D(2021, 7, 13))
+    with session_scope(store) as s, pytest.raises(erc.ERCError, match="finally decided"):
+        erc.escalate(s, case_id, by="Defense", reason="again", on=D(2021, 7, 13))
 
 
 def test_unanimous_removal(store: Engine) -> None:
