@@ -78,18 +78,27 @@ def _pair_tokens(
     query: tuple[str, ...], candidate: tuple[str, ...]
 ) -> tuple[list[tuple[str, str]], list[str], list[str]]:
     """Greedy one-to-one pairing of similar tokens, most similar first."""
-    pairs: list[tuple[float, int, int]] = []
-    strict = min(len(query), len(candidate)) == 1
-    for i, q in enumerate(query):
-        for j, c in enumerate(candidate):
-            if q == c:
-                pairs.append((1.0, i, j))
-            elif _similar_tokens(q, c, strict):
-                pairs.append((JaroWinkler.normalized_similarity(q, c), i, j))
-    pairs.sort(reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
     matched: list[tuple[str, str]] = []
+    # Equal tokens pair first (cheap, and always the best pairing); only the rest is
+    # compared fuzzily, which is where the time goes.
+    for i, q in enumerate(query):
+        for j, c in enumerate(candidate):
+            if q == c and j not in used_c:
+                used_q.add(i)
+                used_c.add(j)
+                matched.append((q, c))
+                break
+    pairs: list[tuple[float, int, int]] = []
+    strict = min(len(query), len(candidate)) == 1
+    for i, q in enumerate(query):
+        if i in used_q:
+            continue
+        for j, c in enumerate(candidate):
+            if j not in used_c and _similar_tokens(q, c, strict):
+                pairs.append((JaroWinkler.normalized_similarity(q, c), i, j))
+    pairs.sort(reverse=True)
     for _sim, i, j in pairs:
         if i not in used_q and j not in used_c:
             used_q.add(i)
@@ -107,7 +116,9 @@ def _join_split_tokens(tokens: list[str], other: list[str]) -> tuple[list[str], 
     for a in range(len(tokens) - 1):
         joined = tokens[a] + tokens[a + 1]
         for b, o in enumerate(other):
-            if joined == o or JaroWinkler.normalized_similarity(joined, o) >= 0.95:
+            if joined == o or (
+                abs(len(joined) - len(o)) <= 2 and JaroWinkler.normalized_similarity(joined, o) >= 0.95
+            ):
                 return tokens[:a] + tokens[a + 2 :], other[:b] + other[b + 1 :]
     return tokens, other
 
