@@ -194,14 +194,18 @@ def determine(
     eccn: str,
     destination: str,
     as_of: dt.date | None = None,
+    resolver: PartyResolver | None = None,
 ) -> LicenseDetermination:
-    """Determine the list-based license requirements of a transaction on `as_of`."""
+    """Determine the list-based license requirements of a transaction on `as_of`.
+
+    Pass a `resolver` to reuse its name index across many determinations (building one
+    indexes every entity the store ever held)."""
     if not parties:
         raise InputError("at least one party is needed", field="parties")
     item = parse_eccn(eccn)
     country = check_country(destination, "destination")
     day = as_of or dt.date.today()
-    resolver = PartyResolver(session)
+    resolver = resolver or PartyResolver(session)
     fired: list[RuleFiring] = []
     for party in parties:
         if not party.name.strip():
