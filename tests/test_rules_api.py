@@ -79,3 +79,25 @@ def test_determination_endpoints(api: tuple[str, dict[str, str]]) -> None:
         headers=key,
     )
     assert sec.status_code == 200 and [f["state"] for f in sec.json()["findings"]] == ["enjoined"]
+
+
+def test_determination_web_form(api: tuple[str, dict[str, str]]) -> None:
+    base, keys = api
+    form = httpx.get(base + "/determine", headers={"X-API-Key": keys["viewer"]})
+    assert form.status_code == 200 and 'name="eccn"' in form.text
+    params = {
+        "parties": "end_user=Huawei Technologies Co., Ltd.\nbuyer=Acme GmbH",
+        "eccn": "EAR99",
+        "destination": "CN",
+        "as_of": "2019-06-01",
+    }
+    page = httpx.get(base + "/determine", params=params, headers={"X-API-Key": keys["screener"]}, timeout=60)
+    assert page.status_code == 200
+    assert "LICENSE REQUIRED" in page.text and "temporary_general_license" in page.text
+    assert "84 FR 22961" in page.text
+    bad = httpx.get(
+        base + "/determine", params={**params, "destination": "XX"}, headers={"X-API-Key": keys["screener"]}
+    )
+    assert bad.status_code == 200 and 'role="alert"' in bad.text and "destination" in bad.text
+    denied = httpx.get(base + "/determine", params=params, headers={"X-API-Key": keys["viewer"]})
+    assert denied.status_code == 403

@@ -224,5 +224,9 @@ def mount(app: FastAPI) -> None:
         response.set_cookie("tradescreen_key", key, httponly=True, samesite="strict")
         return response
 
+    from tradescreen.web.determinations import mount as mount_determinations
+
+    mount_determinations(app)
+
 
 __all__ = ["mount", "require"]
