@@ -36,7 +36,7 @@ from tradescreen.match.score import (
 # Chosen on the evaluation set (bench/matching): see docs/matching.md.
 DEFAULT_THRESHOLD = 0.92
 WEAK_ALIAS_FACTOR = 0.92  # OFAC "weak" aliases are low-quality: scored down
-CANDIDATES_SCORED = 40  # best candidates by shared-key rarity that get full scoring
+CANDIDATES_SCORED = 20  # best candidates by shared-key rarity that get full scoring
 
 
 @dataclass(frozen=True, slots=True)
