@@ -106,3 +106,17 @@ def test_as_of_screening(loaded_engine: Engine) -> None:
     assert xiaomi not in {h.entity_id for h in before.hits}
     assert xiaomi in {h.entity_id for h in during.hits}
     assert xiaomi not in {h.entity_id for h in after.hits}
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("AL KAYALI CROPORATION", "AL KAYALI CORPORATION", True),  # misspelt legal form
+        ("HORMOZGAN STEEL COMPANYY", "HORMOZGAN STEEL COMPANY", True),
+        ("QUINTERO MEuAZ, Jose Albino", "QUINTERO MERAZ, Jose Albino", True),  # one edit
+        ("BLUE SKY 1234", "BLUE SKY 1235", False),  # numbers pair only when equal
+        ("Menard", "Mena", False),  # one-word names: no prefix matching
+    ],
+)
+def test_spelling_tolerance_has_limits(a: str, b: str, same: bool) -> None:
+    assert (compare(a, b).score >= DEFAULT_THRESHOLD) is same, compare(a, b)
