@@ -14,8 +14,28 @@ from tradescreen.rules.countries import check_country, in_group_e
 from tradescreen.rules.de_minimis import de_minimis
 from tradescreen.rules.direct_product import entity_list_fdp
 from tradescreen.rules.eccn import parse_eccn
-from tradescreen.rules.licensing import _rules_for
+from tradescreen.rules.licensing import _rules_for, requirement_covers
 from tradescreen.rules.parties import PartyListing
+
+EAR99 = parse_eccn("EAR99")
+CCL_ITEM = parse_eccn("5A992.c")
+
+
+@pytest.mark.parametrize(
+    ("requirement", "eccn", "covered"),
+    [
+        ("For all items subject to the EAR (See §744.11 of the EAR)", "EAR99", True),
+        ("For all items subject to the EAR except EAR99 food and medicine", "EAR99", False),
+        ("For all items subject to the EAR except EAR99 food and medicine", "3A090", True),
+        ("For all items subject to the EAR except 5A992", "5A992.c", False),
+        ("For items classified under ECCN 3A001 and 3A090", "3A090.a", True),
+        ("For items classified under ECCN 3A001 and 3A090", "5A992.c", False),
+        ("For items classified under ECCN 3A001 and 3A090", "EAR99", False),
+        ("", "EAR99", True),
+    ],
+)
+def test_requirement_covers(requirement: str, eccn: str, covered: bool) -> None:
+    assert requirement_covers(requirement, parse_eccn(eccn)) is covered
 
 
 @pytest.mark.parametrize(
@@ -147,7 +167,7 @@ def test_entity_list_all_items_covers_ear99_with_footnote_1() -> None:
         license_policy="Presumption of denial",
         footnotes=("1",),
     )
-    rules = _rules_for(listing, eccn_on_ccl=False, party="Example Co")
+    rules = _rules_for(listing, item=EAR99, party="Example Co")
     assert [r.rule for r in rules] == ["entity_list", "fdp_footnote_1"]
     assert rules[0].review_policy == "Presumption of denial"
     assert not rules[0].license_exceptions_available
@@ -155,9 +175,9 @@ def test_entity_list_all_items_covers_ear99_with_footnote_1() -> None:
 
 
 def test_entity_list_narrow_requirement_does_not_cover_ear99() -> None:
-    listing = _listing(ListSource.EL, license_requirement="Items subject to the EAR on the CCL except 5A992")
-    assert _rules_for(listing, eccn_on_ccl=False, party="x") == []
-    assert [r.rule for r in _rules_for(listing, eccn_on_ccl=True, party="x")] == ["entity_list"]
+    listing = _listing(ListSource.EL, license_requirement="Items subject to the EAR on the CCL")
+    assert _rules_for(listing, item=EAR99, party="x") == []
+    assert [r.rule for r in _rules_for(listing, item=CCL_ITEM, party="x")] == ["entity_list"]
 
 
 @pytest.mark.parametrize(
@@ -171,17 +191,17 @@ def test_entity_list_narrow_requirement_does_not_cover_ear99() -> None:
     ],
 )
 def test_each_list_fires_its_rule(source: ListSource, rule: str) -> None:
-    assert [r.rule for r in _rules_for(_listing(source), eccn_on_ccl=True, party="x")] == [rule]
+    assert [r.rule for r in _rules_for(_listing(source), item=CCL_ITEM, party="x")] == [rule]
 
 
 def test_removed_and_enjoined_listings() -> None:
-    assert _rules_for(_listing(ListSource.EL, ListingState.REMOVED), eccn_on_ccl=True, party="x") == []
-    assert _rules_for(_listing(ListSource.EL, ListingState.NOT_YET_LISTED), eccn_on_ccl=True, party="x") == []
-    enjoined = _rules_for(_listing(ListSource.DOD1237, ListingState.ENJOINED), eccn_on_ccl=True, party="x")
+    assert _rules_for(_listing(ListSource.EL, ListingState.REMOVED), item=CCL_ITEM, party="x") == []
+    assert _rules_for(_listing(ListSource.EL, ListingState.NOT_YET_LISTED), item=CCL_ITEM, party="x") == []
+    enjoined = _rules_for(_listing(ListSource.DOD1237, ListingState.ENJOINED), item=CCL_ITEM, party="x")
     assert [r.rule for r in enjoined] == ["enjoined"]
 
 
 def test_temporary_general_license_is_reported() -> None:
     listing = _listing(ListSource.EL, general_license_active=True)
-    rules = _rules_for(listing, eccn_on_ccl=True, party="Huawei")
+    rules = _rules_for(listing, item=CCL_ITEM, party="Huawei")
     assert "temporary_general_license" in [r.rule for r in rules]

@@ -4,6 +4,7 @@ destination, on this date — and which rules fired, with their legal basis."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -13,7 +14,7 @@ from tradescreen.errors import InputError
 from tradescreen.history import ListingState
 from tradescreen.ownership import assess, listed_owner_names, owners_graph, ownership_paths, relationships_on
 from tradescreen.rules.countries import check_country
-from tradescreen.rules.eccn import parse_eccn
+from tradescreen.rules.eccn import Eccn, parse_eccn
 from tradescreen.rules.parties import PartyListing, PartyResolver
 
 ROLES = ("buyer", "consignee", "end_user", "intermediate_consignee", "purchaser", "party")
@@ -28,10 +29,32 @@ class TransactionParty:
     country: str | None = None
 
 
-def _entity_list(listing: PartyListing, eccn_on_ccl: bool, party: str) -> list[RuleFiring]:
+_ECCN_IN_TEXT = re.compile(r"\b[0-9][A-E][0-9]{3}\b", re.IGNORECASE)
+
+
+def requirement_covers(requirement: str | None, item: Eccn) -> bool:
+    """Does an Entity List license requirement column cover this item?
+
+    "All items subject to the EAR" covers EAR99 too, unless EAR99 is carved out after an
+    "except"; a requirement naming ECCNs covers only those; anything else is read as covering
+    CCL items (a conservative reading for requirements we cannot parse)."""
+    text = (requirement or "").lower()
+    if not text:
+        return True
+    head, _, carve_out = text.partition("except")
+    if "all items" in head:
+        if item.is_ear99:
+            return "ear99" not in carve_out
+        return item.code[:5].lower() not in carve_out
+    named = {m.lower() for m in _ECCN_IN_TEXT.findall(head)}
+    if named:
+        return not item.is_ear99 and item.code[:5].lower() in named
+    return item.on_ccl
+
+
+def _entity_list(listing: PartyListing, item: Eccn, party: str) -> list[RuleFiring]:
     status = listing.status
-    requirement = (status.license_requirement or "").lower()
-    covers = "all items" in requirement or not requirement or eccn_on_ccl
+    covers = requirement_covers(status.license_requirement, item)
     rules = []
     if covers:
         rules.append(
@@ -79,7 +102,7 @@ def _entity_list(listing: PartyListing, eccn_on_ccl: bool, party: str) -> list[R
     return rules
 
 
-def _rules_for(listing: PartyListing, eccn_on_ccl: bool, party: str) -> list[RuleFiring]:
+def _rules_for(listing: PartyListing, item: Eccn, party: str) -> list[RuleFiring]:
     status = listing.status
     if status.state is ListingState.ENJOINED:
         return [
@@ -96,7 +119,7 @@ def _rules_for(listing: PartyListing, eccn_on_ccl: bool, party: str) -> list[Rul
         return []
     source = status.source
     if source is ListSource.EL:
-        return _entity_list(listing, eccn_on_ccl, party)
+        return _entity_list(listing, item, party)
     if source is ListSource.DPL:
         return [
             RuleFiring(
@@ -125,7 +148,7 @@ def _rules_for(listing: PartyListing, eccn_on_ccl: bool, party: str) -> list[Rul
                 rule="military_end_user",
                 summary=f"{status.name} is a listed military end user: license "
                 "required for items in Supplement No. 2 to Part 744"
-                + ("" if eccn_on_ccl else " (EAR99 items are generally outside it; check the supplement)")
+                + ("" if item.on_ccl else " (EAR99 items are generally outside it; check the supplement)")
                 + ".",
                 citation="15 CFR 744.21; Supplement No. 7 to Part 744",
                 party=party,
@@ -213,7 +236,7 @@ def determine(
         if party.role not in ROLES:
             raise InputError(f"unknown role {party.role!r} ({', '.join(ROLES)})", field="parties.role")
         for listing in resolver.listings(Party(party.name, country=party.country), day):
-            fired.extend(_rules_for(listing, item.on_ccl, party.name))
+            fired.extend(_rules_for(listing, item, party.name))
         fired.extend(_ownership_rules(session, resolver, party.name, day))
     names = {r.rule for r in fired}
     verdict = (
