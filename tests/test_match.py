@@ -120,3 +120,18 @@ def test_as_of_screening(loaded_engine: Engine) -> None:
 )
 def test_spelling_tolerance_has_limits(a: str, b: str, same: bool) -> None:
     assert (compare(a, b).score >= DEFAULT_THRESHOLD) is same, compare(a, b)
+
+
+def test_address_agreement_is_explained(screener: Screener) -> None:
+    entity = next(
+        e
+        for e in screener.entities
+        if e.entry.kind is EntityKind.ENTITY
+        and any(a.city and a.city.replace(" ", "").isalpha() for a in e.entry.addresses)
+    )
+    city = next(a.city for a in entity.entry.addresses if a.city and a.city.replace(" ", "").isalpha())
+    with_address = screener.screen(Party(entity.name, address=f"12 Some Street, {city}"), top=50)
+    hit = next(h for h in with_address if h.entity_id == entity.id)
+    assert f"address agrees ({city})" in hit.explanation
+    elsewhere = screener.screen(Party(entity.name, address="1 Nowhere Road, Atlantis"), top=50)
+    assert "address agrees" not in next(h for h in elsewhere if h.entity_id == entity.id).explanation

@@ -36,6 +36,7 @@ from tradescreen.match.score import (
 # Chosen on the evaluation set (bench/matching): see docs/matching.md.
 DEFAULT_THRESHOLD = 0.92
 WEAK_ALIAS_FACTOR = 0.92  # OFAC "weak" aliases are low-quality: scored down
+ADDRESS_MATCH_BONUS = 0.02  # small: an address alone never makes a hit
 CANDIDATES_SCORED = 20  # best candidates by shared-key rarity that get full scoring
 
 
@@ -120,6 +121,12 @@ class Screener:
                     country_note = (
                         f"country {party.country.upper()} differs from {'/'.join(entity.entry.countries)}"
                     )
+            if party.address and entity.entry.addresses:
+                place = _address_agreement(party.address, entity)
+                if place:
+                    score = min(1.0, score + ADDRESS_MATCH_BONUS)
+                    agreed = f"address agrees ({place})"
+                    country_note = f"{country_note}; {agreed}" if country_note else agreed
             identifier_note = None
             if indexed.entity_index in id_matches:
                 score = max(score, 0.99)
@@ -184,6 +191,24 @@ class Screener:
             programs=entity.entry.programs,
             features={k: round(v, 4) for k, v in comparison.features.items()},
         )
+
+
+def _address_agreement(address: str, entity: Entity) -> str | None:
+    """The city (or street) of one of the entry's addresses found in the party's address.
+
+    Agreement raises the score a little; disagreement does not lower it, because parties
+    move and lists keep old addresses.
+    """
+    words = set(normalize_name(address).tokens)
+    if not words:
+        return None
+    for listed in entity.entry.addresses:
+        for part in (listed.city, listed.street):
+            # Letters only: postal codes inside the city field ("Zurich CH-8022") vary.
+            tokens = [t for t in normalize_name(part).tokens if t.isalpha()] if part else []
+            if tokens and set(tokens) <= words:
+                return part
+    return None
 
 
 def _kind_conflict(wanted: EntityKind, listed: EntityKind) -> bool:
