@@ -99,3 +99,13 @@ def test_ownership_import_and_show(db: str, tmp_path: Path, monkeypatch: pytest.
     bad.write_text("owner,owned,share\nA,B,lots\n", encoding="utf-8")
     result = runner.invoke(app, ["ownership", "import", str(bad)])
     assert result.exit_code == 2 and "bad.csv:2" in result.output and "share" in result.output
+
+
+def test_ownership_show_linked_to_from_sdn_remarks(db: str) -> None:
+    # sdn.csv remarks: "Linked To: SILVER HOUSE, INC" on individuals; ids are shown as names.
+    result = runner.invoke(app, ["ownership", "show", "SILVER HOUSE, INC", "--as-of", "2024-01-01", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["paths"] == [] and data["links"]
+    assert all(link["type"] == "linked_to" and link["share"] is None for link in data["links"])
+    assert not any(link["subject"].startswith("ofac_sdn:") for link in data["links"])

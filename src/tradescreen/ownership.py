@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from tradescreen.domain import ListSource, Relationship, RelationshipType
 from tradescreen.errors import InputError
 from tradescreen.match.normalize import normalize_name
-from tradescreen.store.schema import ListVersionRow, RelationshipRow
+from tradescreen.store.schema import EntryRow, ListVersionRow, RelationshipRow
 
 AFFILIATES_RULE_START = dt.date(2025, 9, 29)
 AFFILIATES_RULE_SUSPENDED = dt.date(2025, 11, 10)  # "November 2025" (verify)
@@ -63,18 +63,52 @@ def relationships_on(session: Session, date: dt.date) -> list[Relationship]:
             (RelationshipRow.version_id.is_(None)) | (RelationshipRow.version_id.in_(active))
         )
     )
-    out = []
-    for r in rows:
-        if r.valid_from and r.valid_from > date:
-            continue
-        if r.valid_to and r.valid_to <= date:
-            continue
-        out.append(
-            Relationship(
-                r.subject, r.object, RelationshipType(r.type), r.share, r.valid_from, r.valid_to, r.source
-            )
+    valid = [
+        r
+        for r in rows
+        if not (r.valid_from and r.valid_from > date) and not (r.valid_to and r.valid_to <= date)
+    ]
+    # Loads record one end as an entity id ("ofac_sdn:4358"); name it so it meets party names.
+    names = _entity_names(session, {e for r in valid for e in (r.subject, r.object) if _is_entity_id(e)})
+    return [
+        Relationship(
+            names.get(r.subject, r.subject),
+            names.get(r.object, r.object),
+            RelationshipType(r.type),
+            r.share,
+            r.valid_from,
+            r.valid_to,
+            r.source,
         )
-    return out
+        for r in valid
+    ]
+
+
+def _is_entity_id(value: str) -> bool:
+    feed, sep, key = value.partition(":")
+    return bool(sep and key and feed.replace("_", "").isalnum() and feed.islower())
+
+
+def _entity_names(session: Session, ids: set[str]) -> dict[str, str]:
+    active = select(ListVersionRow.id).where(ListVersionRow.active.is_(True))
+    names: dict[str, str] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 500):  # bounded IN lists for every database
+        chunk = ordered[start : start + 500]
+        for entity_id, name in session.execute(
+            select(EntryRow.entity_id, EntryRow.name).where(
+                EntryRow.entity_id.in_(chunk), EntryRow.version_id.in_(active)
+            )
+        ):
+            names[entity_id] = name
+    return names
+
+
+def links(edges: list[Relationship], party: str) -> list[Relationship]:
+    """Edges touching `party` that carry no share (linked-to, affiliate, parent without a
+    share): reported for review, never counted toward 50%."""
+    key = _key(party)
+    return [e for e in edges if e.share is None and (_key(e.subject) == key or _key(e.object) == key)]
 
 
 def owners_graph(edges: list[Relationship]) -> dict[str, list[tuple[str, str, float | None]]]:
@@ -187,4 +221,4 @@ def import_csv(session: Session, path: Path) -> int:
     return len(rows)
 
 
-__all__ = ["assess", "import_csv", "ownership_paths"]
+__all__ = ["assess", "import_csv", "links", "ownership_paths"]

@@ -18,6 +18,7 @@ from tradescreen.errors import InputError
 from tradescreen.ownership import (
     assess,
     import_csv,
+    links,
     listed_owner_names,
     owners_graph,
     ownership_paths,
@@ -231,7 +232,9 @@ def register(app: typer.Typer) -> None:
             raise InputError("empty name", field="NAME")
         date = parse_date(as_of) or dt.date.today()
         with session_scope(get_engine()) as session:
-            paths = ownership_paths(owners_graph(relationships_on(session, date)), name)
+            edges = relationships_on(session, date)
+            paths = ownership_paths(owners_graph(edges), name)
+            linked = links(edges, name)
             resolver = PartyResolver(session) if paths else None
             listed: dict[str, set[ListSource]] = {}
             for owner in listed_owner_names(paths):
@@ -241,10 +244,15 @@ def register(app: typer.Typer) -> None:
                 }
             findings = assess(session, name, date, listed)
         if as_json:
-            _print_json({"party": name, "as_of": date, "paths": paths, "findings": findings})
+            _print_json({"party": name, "as_of": date, "paths": paths, "findings": findings, "links": linked})
             return
+        for edge in linked:
+            console.print(
+                f"  {edge.subject} —{edge.type.value}→ {edge.object}  (no share; {edge.source or 'store'})",
+                highlight=False,
+            )
         if not paths:
-            console.print(f"No owners of {name} on record for {date}.", highlight=False)
+            console.print(f"No owners with shares on record for {name} on {date}.", highlight=False)
             return
         for p in paths:
             lists = ", ".join(sorted(s.label for s in listed.get(p.owners[0], set()))) or "not listed"
