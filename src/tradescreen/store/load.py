@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from tradescreen.domain import EventType, ListingEvent
 from tradescreen.sources.base import ParsedFile
 from tradescreen.sources.detect import open_list_file
+from tradescreen.store import audit
 from tradescreen.store.schema import EntryRow, ListingEventRow, ListVersionRow, RelationshipRow
 from tradescreen.store.versions import LoadResult, import_version
 
@@ -162,6 +163,18 @@ def write_parsed(
         s.flush()
         _derive_events(s, version, parsed)
         s.flush()
+        audit.append(
+            s,
+            "list_load",
+            "system",
+            {
+                "version_id": version.id,
+                "feed": version.feed,
+                "file": version.file_name,
+                "sha256": version.sha256,
+                "rows": version.row_count,
+            },
+        )
         for hook in LOAD_HOOKS:
             hook(s, version, parsed)
 

@@ -1,3 +1,3 @@
 """Imports every module that defines tables, so `Base.metadata` is complete."""
 
-from tradescreen.store import api_tables, erc_tables, schema  # noqa: F401
+from tradescreen.store import api_tables, erc_tables, review_tables, schema  # noqa: F401

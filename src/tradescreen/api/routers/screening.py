@@ -14,6 +14,7 @@ from tradescreen.api.deps import get_session, require
 from tradescreen.domain import EntityKind, Hit, ListSource, Party
 from tradescreen.errors import InputError
 from tradescreen.match.screen import screen_parties
+from tradescreen.review import record_screening
 
 router = APIRouter()
 MAX_PARTIES = 1000
@@ -68,7 +69,13 @@ def search(
         threshold=threshold,
         top=limit,
     )[0]
-    request.state.audit = {"names": [name], "hits": [h.entity_id for h in result.hits]}
+    recorded = record_screening(session, result, actor=_who.name)
+    session.commit()  # release the write lock before the request log is written
+    request.state.audit = {
+        "names": [name],
+        "hits": [h.entity_id for h in result.hits],
+        "screening_id": recorded.screening_id,
+    }
     return {
         "name": name,
         "as_of": as_of.isoformat() if as_of else None,
@@ -128,14 +135,24 @@ def screen(
         threshold=body.threshold,
         top=body.top,
     )
+    recorded = [record_screening(session, r, actor=_who.name, customer_id=r.party.id) for r in results]
+    session.commit()  # release the write lock before the request log is written
     request.state.audit = {
         "names": [p.name for p in parties],
         "hits": [h.entity_id for r in results for h in r.hits],
+        "screening_ids": [r.screening_id for r in recorded],
     }
     return {
         "as_of": body.as_of.isoformat() if body.as_of else None,
         "list_versions": list(results[0].version_ids) if results else [],
         "results": [
-            {"id": r.party.id, "name": r.party.name, "hits": [hit_json(h) for h in r.hits]} for r in results
+            {
+                "id": r.party.id,
+                "name": r.party.name,
+                "screening_id": rec.screening_id,
+                "alerts": rec.new_alerts,
+                "hits": [hit_json(h) for h in r.hits],
+            }
+            for r, rec in zip(results, recorded, strict=True)
         ],
     }

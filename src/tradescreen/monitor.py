@@ -1,0 +1,250 @@
+"""Continuous monitoring: re-screen the customer book when a list changes, and notify.
+
+Only what the new version changed is re-screened: the entries added or changed since the
+version last monitored form a small index, and the whole book is screened against that
+(cheap: a few dozen entries instead of every list). New hits become alerts (with the
+false-positive memory of `review`), and notifications go out through an outbox: a signed
+webhook POST retried with backoff until delivered, and a daily digest file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tradescreen.domain import EntityKind, Party, ScreeningResult
+from tradescreen.errors import InputError
+from tradescreen.match.screen import Screener
+from tradescreen.review import record_screening
+from tradescreen.store.diff import diff_versions
+from tradescreen.store.review_tables import AlertRow, CustomerRow, MonitorMarkRow, OutboxRow
+from tradescreen.store.versions import active_versions, version_entities
+
+SIGNATURE_HEADER = "X-Tradescreen-Signature"
+
+
+@dataclass(frozen=True, slots=True)
+class BookImport:
+    """What an import did."""
+
+    added: int
+    updated: int
+    unchanged: int
+
+
+def import_book(session: Session, path: Path) -> BookImport:
+    """Add or update customers by id from a CSV (id,name[,country,address,type])."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            "not valid UTF-8", file=str(path), line=path.read_bytes()[: exc.start].count(b"\n") + 1
+        ) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read file ({exc.strerror})", file=str(path)) from exc
+    reader = csv.DictReader(text.splitlines())
+    for column in ("id", "name"):
+        if column not in (reader.fieldnames or []):
+            raise InputError(f"missing column {column!r}", file=str(path), line=1, field=column)
+    existing = {c.id: c for c in session.scalars(select(CustomerRow))}
+    added = updated = unchanged = 0
+    seen: set[str] = set()
+    for row in reader:
+        line = reader.line_num
+        cid, name = (row.get("id") or "").strip(), (row.get("name") or "").strip()
+        if not cid:
+            raise InputError("empty id", file=str(path), line=line, field="id")
+        if cid in seen:
+            raise InputError(f"duplicate id {cid!r}", file=str(path), line=line, field="id")
+        seen.add(cid)
+        if not name:
+            raise InputError("empty name", file=str(path), line=line, field="name")
+        kind = (row.get("type") or "").strip().lower() or None
+        if kind and kind not in {k.value for k in EntityKind}:
+            raise InputError(f"unknown type {kind!r}", file=str(path), line=line, field="type")
+        values = {
+            "name": name,
+            "country": (row.get("country") or "").strip().upper() or None,
+            "address": (row.get("address") or "").strip() or None,
+            "type": kind,
+        }
+        current = existing.get(cid)
+        if current is None:
+            session.add(CustomerRow(id=cid, **values))
+            added += 1
+        elif any(getattr(current, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(current, k, v)
+            current.updated_at = dt.datetime.now(dt.UTC)
+            updated += 1
+        else:
+            unchanged += 1
+    return BookImport(added, updated, unchanged)
+
+
+def book_parties(session: Session) -> list[Party]:
+    """The book as parties to screen."""
+    return [
+        Party(
+            name=c.name,
+            id=c.id,
+            country=c.country,
+            address=c.address,
+            kind=EntityKind(c.type) if c.type else None,
+        )
+        for c in session.scalars(select(CustomerRow).order_by(CustomerRow.id))
+    ]
+
+
+@dataclass
+class MonitorRun:
+    """What a monitoring run did."""
+
+    feeds: dict[str, tuple[int | None, int, int]] = field(default_factory=dict)  # feed: (from, to, entries)
+    screened: int = 0
+    new_alerts: list[int] = field(default_factory=list)
+
+
+def run(
+    session: Session,
+    *,
+    actor: str = "monitor",
+    threshold: float | None = None,
+    webhook_url: str | None = None,
+) -> MonitorRun:
+    """Re-screen the book against what changed in every feed since it was last monitored."""
+    result = MonitorRun()
+    parties = book_parties(session)
+    marks = {m.feed: m for m in session.scalars(select(MonitorMarkRow))}
+    for version in active_versions(session):
+        mark = marks.get(version.feed)
+        if mark is not None and mark.version_id == version.id:
+            continue
+        entities = version_entities(session, version.id)
+        if mark is not None:
+            affected = diff_versions(session, mark.version_id, version.id).affected_entity_ids
+            entities = [e for e in entities if e.id in affected]
+        result.feeds[version.feed] = (mark.version_id if mark else None, version.id, len(entities))
+        if entities and parties:
+            screener = Screener.build(entities)
+            for party in parties:
+                hits = screener.screen(party, threshold=threshold)
+                if hits:
+                    recorded = record_screening(
+                        session,
+                        ScreeningResult(party, tuple(hits), None, (version.id,)),
+                        actor=actor,
+                        customer_id=party.id,
+                    )
+                    result.new_alerts.extend(recorded.new_alerts)
+            result.screened += len(parties)
+        if mark is None:
+            session.add(MonitorMarkRow(feed=version.feed, version_id=version.id, on=dt.date.today()))
+        else:
+            mark.version_id, mark.on = version.id, dt.date.today()
+    session.flush()
+    if webhook_url and result.new_alerts:
+        enqueue(
+            session, webhook_url, {"event": "alerts", "alerts": alert_payload(session, result.new_alerts)}
+        )
+    return result
+
+
+def alert_payload(session: Session, alert_ids: list[int]) -> list[dict[str, object]]:
+    """JSON-ready alerts."""
+    rows = session.scalars(select(AlertRow).where(AlertRow.id.in_(alert_ids)).order_by(AlertRow.id))
+    return [
+        {
+            "alert_id": a.id,
+            "customer_id": a.customer_id,
+            "name": a.party_name,
+            "entity_id": a.entity_id,
+            "list_name": a.list_name,
+            "source": a.source,
+            "score": a.score,
+            "reason": a.reason,
+        }
+        for a in rows
+    ]
+
+
+def enqueue(session: Session, url: str, payload: dict[str, object]) -> OutboxRow:
+    """Keep a notification until it is delivered."""
+    row = OutboxRow(url=url, body=json.dumps(payload, sort_keys=True, default=str))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def sign(secret: str, body: str) -> str:
+    """The signature header value: HMAC-SHA256 of the body."""
+    return "sha256=" + hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()
+
+
+def deliver(
+    session: Session, secret: str, *, attempts: int = 4, backoff: float = 0.2, timeout: float = 5.0
+) -> tuple[int, int]:
+    """Try every undelivered notification, with exponential backoff between tries.
+
+    Returns (delivered, still pending). Failures stay in the outbox with their attempt
+    count and last error: nothing is lost.
+    """
+    delivered = pending = 0
+    for row in session.scalars(
+        select(OutboxRow).where(OutboxRow.delivered_at.is_(None)).order_by(OutboxRow.id)
+    ):
+        for attempt in range(attempts):
+            row.attempts += 1
+            try:
+                response = httpx.post(
+                    row.url,
+                    content=row.body,
+                    timeout=timeout,
+                    headers={"content-type": "application/json", SIGNATURE_HEADER: sign(secret, row.body)},
+                )
+                if response.status_code < 300:
+                    row.delivered_at = dt.datetime.now(dt.UTC)
+                    row.last_error = ""
+                    break
+                row.last_error = f"HTTP {response.status_code}"
+            except httpx.HTTPError as exc:
+                row.last_error = f"{type(exc).__name__}: {exc}"
+            if attempt + 1 < attempts:
+                time.sleep(backoff * 2**attempt)
+        session.flush()
+        if row.delivered_at:
+            delivered += 1
+        else:
+            pending += 1
+    return delivered, pending
+
+
+def write_digest(session: Session, directory: Path, day: dt.date | None = None) -> Path:
+    """The day's digest: alerts raised that day, as a JSON file named by the date."""
+    day = day or dt.date.today()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+    rows = session.scalars(
+        select(AlertRow).where(
+            AlertRow.created_at >= start, AlertRow.created_at < start + dt.timedelta(days=1)
+        )
+    )
+    ids = [a.id for a in rows]
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"digest-{day.isoformat()}.json"
+    path.write_text(
+        json.dumps(
+            {"date": day.isoformat(), "alerts": alert_payload(session, ids)}, indent=2, ensure_ascii=False
+        ),
+        encoding="utf-8",
+    )
+    return path
