@@ -70,6 +70,7 @@ def test_huawei_footnote_1_from_2020_05_15(session: Session, resolver: PartyReso
     assert "fdp_footnote_1" not in _rules(_determine(session, resolver, HUAWEI, "2020-05-14", "5A992.c"))
     after = _determine(session, resolver, HUAWEI, "2020-09-01", "5A992.c")
     assert "fdp_footnote_1" in _rules(after)
+    assert any("tradescreen fdp" in step for step in after.next_steps)
 
 
 def test_honor_owned_by_huawei_until_2020_11_17(session: Session, resolver: PartyResolver) -> None:
@@ -78,6 +79,7 @@ def test_honor_owned_by_huawei_until_2020_11_17(session: Session, resolver: Part
     assert HUAWEI in noted.summary and "100%" in noted.summary and not noted.verified
     # The BIS affiliates rule was not in force in 2020: the link is reported, not applied.
     assert noted.rule == "ownership_noted" and owned.verdict is Verdict.NO_LICENSE_REQUIRED
+    assert any("document your review" in step for step in owned.next_steps)
     later = _determine(session, resolver, HONOR, "2021-01-01", role="buyer")
     assert not any(r.rule.startswith("ownership") for r in later.rules)
 

@@ -295,17 +295,37 @@ def _dedupe(rules: list[RuleFiring]) -> list[RuleFiring]:
     return out
 
 
+# Steps specific to a rule that fired, whatever the verdict.
+RULE_STEPS = {
+    "fdp_footnote_1": "A footnote 1 entity is involved: for foreign-made items, run `tradescreen fdp` "
+    "(§734.9(e)(1)) before relying on de minimis.",
+    "temporary_general_license": "Check whether the activity fits the Temporary General License "
+    "(84 FR 23468) and keep the certification it required.",
+    "unverified_list": "Obtain a UVL statement from the listed party before export (§744.15); "
+    "no license exceptions.",
+    "military_end_user": "Check whether the ECCN is in Supplement No. 2 to Part 744.",
+    "no_export_license_effect": "Securities or procurement restrictions apply: run `tradescreen securities` "
+    "for investments.",
+    "ownership_noted": "Ownership by a listed party was noted: document your review of it.",
+    "enjoined": "A court halted enforcement on this date: follow the litigation before relying on it.",
+}
+
+
 def _next_steps(verdict: Verdict, rules: list[RuleFiring], ear99: bool) -> tuple[str, ...]:
+    fired = list(dict.fromkeys(r.rule for r in rules))
+    specific = [RULE_STEPS[r] for r in fired if r in RULE_STEPS]
     if verdict is Verdict.PROHIBITED:
         return (
             "Stop: do not proceed. Escalate to compliance counsel; a denial order or blocking cannot be "
             "licensed around in the ordinary course.",
+            *specific,
         )
     if verdict is Verdict.LICENSE_REQUIRED:
         policies = sorted({r.review_policy for r in rules if r.review_policy})
         return (
             "Do not ship without a BIS license; no license exceptions are available.",
             f"Expect license review under: {', '.join(policies) or 'the policy stated in the entry'}.",
+            *specific,
             "Record this determination with the order.",
         )
     steps = ["No list-based license requirement found for these parties on this date."]
@@ -313,6 +333,5 @@ def _next_steps(verdict: Verdict, rules: list[RuleFiring], ear99: bool) -> tuple
         steps.append(
             "Still check the Commerce Control List and the Country Chart for this ECCN and destination."
         )
-    if any(r.rule == "ownership_noted" for r in rules):
-        steps.append("Ownership by a listed party was noted: document your review of it.")
+    steps.extend(specific)
     return tuple(steps)
