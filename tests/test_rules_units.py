@@ -91,6 +91,8 @@ def test_de_minimis_group_e_uses_10_percent() -> None:
 @pytest.mark.parametrize(
     ("content", "price", "field"),
     [
+        (float("nan"), 100, "controlled_us_content"),
+        (1, float("inf"), "price"),
         (-1, 100, "controlled_us_content"),
         (10, 0, "price"),
         (10, -5, "price"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from tradescreen.errors import InputError
@@ -29,6 +30,9 @@ def de_minimis(
 ) -> DeMinimisResult:
     """Controlled US-origin content over the foreign-made item's price, against 25% (10% for
     Country Group E:1/E:2). `no_de_minimis` is for items the EAR gives no de minimis (0%)."""
+    for field, value in (("controlled_us_content", controlled_us_content), ("price", price)):
+        if not math.isfinite(value):
+            raise InputError(f"not a finite number: {value!r}", field=field)
     if controlled_us_content < 0:
         raise InputError("must not be negative", field="controlled_us_content")
     if price <= 0:
