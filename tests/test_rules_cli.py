@@ -56,7 +56,8 @@ def test_fdp_procedure() -> None:
 
 
 def test_determine_json_and_table(db: str) -> None:
-    base = ["determine", "-p", "end_user=Huawei Technologies Co., Ltd.", "--eccn", "EAR99", "-d", "CN"]
+    # The ARCHITECTURE.md form: --party NAME --eccn ECCN --country CC
+    base = ["determine", "--party", "Huawei Technologies Co., Ltd.", "--eccn", "EAR99", "--country", "CN"]
     data = json.loads(runner.invoke(app, [*base, "--as-of", "2019-06-01", "--json"]).output)
     assert data["verdict"] == "license_required" or data["verdict"].lower().startswith("license")
     assert {r["rule"] for r in data["rules"]} >= {"entity_list", "temporary_general_license"}

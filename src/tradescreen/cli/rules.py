@@ -79,7 +79,9 @@ def register(app: typer.Typer) -> None:
             typer.Option("--party", "-p", help="ROLE=NAME (roles: buyer, consignee, end_user, ...)"),
         ],
         eccn: Annotated[str, typer.Option("--eccn", help="ECCN, e.g. 5A992.c, 3A090 or EAR99")],
-        destination: Annotated[str, typer.Option("--destination", "-d", help="ISO-2 country, e.g. CN")],
+        destination: Annotated[
+            str, typer.Option("--country", "--destination", "-d", help="Destination, ISO-2 country, e.g. CN")
+        ],
         as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default today)")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
     ) -> None:
@@ -122,7 +124,9 @@ def register(app: typer.Typer) -> None:
             float, typer.Option("--us-content", help="Value of controlled US-origin content")
         ],
         price: Annotated[float, typer.Option("--price", help="Price of the foreign-made item")],
-        destination: Annotated[str, typer.Option("--destination", "-d", help="ISO-2 country")],
+        destination: Annotated[
+            str, typer.Option("--country", "--destination", "-d", help="Destination, ISO-2 country")
+        ],
         as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
     ) -> None:
         """De minimis calculation (§734.4): 25%, or 10% for Country Group E:1/E:2."""
