@@ -228,5 +228,9 @@ def mount(app: FastAPI) -> None:
 
     mount_determinations(app)
 
+    from tradescreen.web.workflow import mount as mount_workflow
+
+    mount_workflow(app)
+
 
 __all__ = ["mount", "require"]

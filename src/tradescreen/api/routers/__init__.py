@@ -1,3 +1,3 @@
 """One module per capability, each exposing `router`; `ROUTERS` lists them for the app."""
 
-ROUTERS = ("lists", "screening", "determinations")
+ROUTERS = ("lists", "screening", "determinations", "erc", "review")

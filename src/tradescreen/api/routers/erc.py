@@ -1,0 +1,211 @@
+"""End-User Review Committee cases over the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi import Path as PathParam
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tradescreen import erc
+from tradescreen.api.auth import Identity, Role
+from tradescreen.api.deps import get_session, require
+from tradescreen.errors import InputError
+from tradescreen.store.erc_tables import ErcCaseRow
+
+# Ids are database integers: bounded so that no request can overflow them.
+CaseId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
+
+router = APIRouter(prefix="/erc", tags=["erc"])
+
+
+def case_json(session: Session, case: ErcCaseRow) -> dict[str, Any]:
+    """A case with its history."""
+    return {
+        "id": case.id,
+        "action": case.action,
+        "party": case.party,
+        "country": case.country,
+        "aliases": case.aliases,
+        "addresses": case.addresses,
+        "license_requirement": case.license_requirement,
+        "review_policy": case.review_policy,
+        "level": case.level,
+        "status": case.status,
+        "outcome": case.outcome,
+        "proposed_by": case.proposed_by,
+        "proposed_on": case.proposed_on.isoformat(),
+        "listing_version_id": case.listing_version_id,
+        "history": [
+            {
+                "on": s.on.isoformat(),
+                "level": s.level,
+                "kind": s.kind,
+                "actor": s.actor,
+                "what": s.what,
+                "why": s.why,
+            }
+            for s in erc.history(session, case.id)
+        ],
+    }
+
+
+def _run(session: Session, action: Any) -> Any:
+    """Run a procedure step; refused steps are bad input; success is committed at once."""
+    try:
+        result = action()
+    except erc.ERCError as exc:
+        raise InputError(str(exc), field="case") from exc
+    session.commit()
+    return result
+
+
+class ProposalIn(BaseModel):
+    """A proposal to add, modify or remove an Entity List entry."""
+
+    action: str = Field("add", pattern="^(add|modify|remove)$")
+    party: str = Field(..., min_length=1, max_length=500)
+    country: str = Field(..., min_length=2, max_length=2)
+    by: str = Field(..., min_length=1, max_length=20)
+    on: dt.date
+    aliases: list[str] = Field(default_factory=list, max_length=50)
+    addresses: list[str] = Field(default_factory=list, max_length=50)
+    license_requirement: str = Field("", max_length=2000)
+    review_policy: str = Field("", max_length=2000)
+    reasons: str = Field("", max_length=10_000)
+    treasury: bool = False
+
+
+class VoteIn(BaseModel):
+    """An agency's vote."""
+
+    agency: str = Field(..., min_length=1, max_length=20)
+    yes: bool
+    rationale: str = Field("", max_length=10_000)
+    on: dt.date
+
+
+class StepIn(BaseModel):
+    """A dated step with who takes it (decide, escalate, finalize, president)."""
+
+    on: dt.date
+    by: str = Field("", max_length=20)
+    reason: str = Field("", max_length=10_000)
+    approve: bool | None = None
+    effective: dt.date | None = None
+
+
+@router.get("/cases", summary="All ERC cases")
+def cases(
+    session: Session = Depends(get_session), _who: Identity = Depends(require(Role.VIEWER))
+) -> list[dict[str, Any]]:
+    """Cases, newest first, without history."""
+    rows = session.scalars(select(ErcCaseRow).order_by(ErcCaseRow.id.desc()))
+    return [
+        {
+            "id": c.id,
+            "action": c.action,
+            "party": c.party,
+            "level": c.level,
+            "status": c.status,
+            "outcome": c.outcome,
+        }
+        for c in rows
+    ]
+
+
+@router.get("/cases/{case_id}", summary="One case with its history")
+def case(
+    case_id: CaseId, session: Session = Depends(get_session), _who: Identity = Depends(require(Role.VIEWER))
+) -> dict[str, Any]:
+    """The case and every recorded step."""
+    return case_json(session, erc.get_case(session, case_id))
+
+
+@router.post("/cases", summary="Open a case", status_code=201)
+def propose(
+    body: ProposalIn, session: Session = Depends(get_session), _who: Identity = Depends(require(Role.ADMIN))
+) -> dict[str, Any]:
+    """Propose an addition, modification or removal."""
+    row = _run(
+        session,
+        lambda: erc.propose(
+            session,
+            action=body.action,
+            party=body.party,
+            country=body.country,
+            by=body.by,
+            on=body.on,
+            aliases=body.aliases,
+            addresses=body.addresses,
+            license_requirement=body.license_requirement,
+            review_policy=body.review_policy,
+            reasons=body.reasons,
+            treasury=body.treasury,
+        ),
+    )
+    return case_json(session, row)
+
+
+@router.post("/cases/{case_id}/votes", summary="Record a vote")
+def vote(
+    case_id: CaseId,
+    body: VoteIn,
+    session: Session = Depends(get_session),
+    _who: Identity = Depends(require(Role.ADMIN)),
+) -> dict[str, Any]:
+    """An agency's vote at the current level."""
+    _run(
+        session,
+        lambda: erc.vote(
+            session, case_id, agency=body.agency, yes=body.yes, rationale=body.rationale, on=body.on
+        ),
+    )
+    return case_json(session, erc.get_case(session, case_id))
+
+
+@router.post("/cases/{case_id}/{step}", summary="Decide, escalate, finalize, or the President's decision")
+def step(
+    case_id: CaseId,
+    step: str,
+    body: StepIn,
+    session: Session = Depends(get_session),
+    _who: Identity = Depends(require(Role.ADMIN)),
+) -> dict[str, Any]:
+    """`decide`, `escalate` (by, reason), `finalize` (effective), `president` (approve, effective)."""
+    if step == "decide":
+        _run(session, lambda: erc.decide(session, case_id, on=body.on))
+    elif step == "escalate":
+        _run(session, lambda: erc.escalate(session, case_id, by=body.by, reason=body.reason, on=body.on))
+    elif step == "finalize":
+        _run(session, lambda: erc.finalize(session, case_id, on=body.on, effective=body.effective))
+    elif step == "president":
+        if body.approve is None:
+            raise InputError("approve must be true or false", field="approve")
+        _run(
+            session,
+            lambda: erc.president_decide(
+                session,
+                case_id,
+                approve=bool(body.approve),
+                rationale=body.reason,
+                on=body.on,
+                effective=body.effective,
+            ),
+        )
+    else:
+        raise InputError(f"unknown step {step!r} (decide, escalate, finalize, president)", field="step")
+    return case_json(session, erc.get_case(session, case_id))
+
+
+@router.get("/cases/{case_id}/notice", summary="Draft Federal Register notice")
+def notice(
+    case_id: CaseId, session: Session = Depends(get_session), _who: Identity = Depends(require(Role.VIEWER))
+) -> dict[str, str]:
+    """The draft notice as text and HTML."""
+    row = erc.get_case(session, case_id)
+    return {"text": erc.notice_text(row), "html": erc.notice_html(row)}

@@ -1,0 +1,120 @@
+"""Web pages for the workflows: ERC cases (list, case timeline, draft notice) and the
+review queue (filters, sorting by score or age, bulk dispositions, keyboard-friendly)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import Depends, FastAPI, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tradescreen import erc, review
+from tradescreen.api.auth import Identity, Role
+from tradescreen.api.deps import get_session
+from tradescreen.errors import TradescreenError
+from tradescreen.store.erc_tables import ErcCaseRow
+from tradescreen.web.charts import timeline_svg
+
+STEP_KINDS = {
+    "proposed": "added",
+    "vote": "note",
+    "decision": "policy_changed",
+    "escalation": "enjoined",
+    "listing": "added",
+    "final": "removed",
+    "note": "note",
+}
+
+
+def mount(app: FastAPI) -> None:
+    """Add /erc, /erc/{id} and /review."""
+    from tradescreen.web.routes import _viewer, templates
+
+    @app.get("/erc", response_class=HTMLResponse, include_in_schema=False)
+    def erc_cases(
+        request: Request, session: Session = Depends(get_session), _who: Identity = Depends(_viewer)
+    ) -> HTMLResponse:
+        rows = list(session.scalars(select(ErcCaseRow).order_by(ErcCaseRow.id.desc())))
+        return templates.TemplateResponse(request, "erc_list.html", {"cases": rows})
+
+    @app.get("/erc/{case_id}", response_class=HTMLResponse, include_in_schema=False)
+    def erc_case(
+        request: Request,
+        case_id: int,
+        session: Session = Depends(get_session),
+        _who: Identity = Depends(_viewer),
+    ) -> HTMLResponse:
+        case = erc.get_case(session, case_id)
+        steps = erc.history(session, case_id)
+        shown = [s for s in steps if s.kind != "vote" and s.kind != "note"]
+        chart = timeline_svg(
+            [(s.on, STEP_KINDS.get(s.kind, "note"), f"{s.level} {s.kind}: {s.what}") for s in shown]
+        )
+        return templates.TemplateResponse(
+            request,
+            "erc_case.html",
+            {
+                "case": case,
+                "steps": steps,
+                "chart": chart,
+                "notice": erc.notice_html(case),
+                "level_names": erc.LEVEL_NAMES,
+            },
+        )
+
+    @app.get("/review", response_class=HTMLResponse, include_in_schema=False)
+    def review_queue(
+        request: Request,
+        state: str = "open,escalated",
+        order: str = "score",
+        min_score: float = 0.0,
+        message: str = "",
+        session: Session = Depends(get_session),
+        _who: Identity = Depends(_viewer),
+    ) -> HTMLResponse:
+        states = [s for s in state.split(",") if s]
+        try:
+            rows = review.alerts(
+                session, states=states, order="age" if order == "age" else "score", min_score=min_score
+            )
+        except TradescreenError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        now = dt.datetime.now(dt.UTC)
+        ages = {a.id: (now - a.created_at.replace(tzinfo=a.created_at.tzinfo or dt.UTC)).days for a in rows}
+        return templates.TemplateResponse(
+            request,
+            "review.html",
+            {
+                "alerts": rows,
+                "ages": ages,
+                "state": state,
+                "order": order,
+                "min_score": min_score,
+                "message": message,
+            },
+        )
+
+    @app.post("/review", include_in_schema=False)
+    def review_bulk(
+        request: Request,
+        action: str = Form(...),
+        reason: str = Form(""),
+        alert_ids: list[int] = Form(default_factory=list),
+        session: Session = Depends(get_session),
+        who: Identity = Depends(_viewer),
+    ) -> RedirectResponse:
+        if who.role < Role.SCREENER:
+            raise HTTPException(403, "screener role required")
+        done = 0
+        try:
+            for alert_id in alert_ids:
+                review.dispose(session, alert_id, action=action, reviewer=who.name, reason=reason)
+                done += 1
+            message = f"{done} alert(s): {action}"
+            session.commit()  # before the redirect: the next page must see it
+        except TradescreenError as exc:
+            session.rollback()
+            message = f"nothing changed: {exc}"
+        return RedirectResponse(f"/review?message={message}", status_code=303)
