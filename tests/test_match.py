@@ -135,3 +135,11 @@ def test_address_agreement_is_explained(screener: Screener) -> None:
     assert f"address agrees ({city})" in hit.explanation
     elsewhere = screener.screen(Party(entity.name, address="1 Nowhere Road, Atlantis"), top=50)
     assert "address agrees" not in next(h for h in elsewhere if h.entity_id == entity.id).explanation
+
+
+def test_filters_apply_before_the_candidate_cut(screener: Screener) -> None:
+    # Many EL and CSL entries are called "Huawei ..."; the one 1260H entry must still be
+    # found when only 1260H is asked for, and every source filter must see its own best.
+    for source in (ListSource.DOD1260H, ListSource.EL, ListSource.CMIC):
+        hits = screener.screen(Party("Huawei Technologies Co., Ltd."), sources={source})
+        assert hits and hits[0].source is source and "Huawei" in hits[0].list_name, source

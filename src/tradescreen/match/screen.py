@@ -95,15 +95,20 @@ class Screener:
             wanted_kind = EntityKind.ENTITY  # "Co., Ltd." is never a person
         best: dict[int, tuple[float, Hit]] = {}
         id_matches = self._identifier_matches(party)
-        candidate_ids = self.index.candidates(query, limit=CANDIDATES_SCORED)
+        filtered = sources is not None or wanted_kind is not None
+        # With a list or type filter, the best names overall may all be filtered out
+        # (e.g. companies when screening a person): take more, keep the best eligible.
+        candidate_ids = self.index.candidates(query, limit=CANDIDATES_SCORED * (10 if filtered else 1))
+        if filtered:
+            candidate_ids = [i for i in candidate_ids if self._eligible(i, sources, wanted_kind)][
+                :CANDIDATES_SCORED
+            ]
         if id_matches:
             candidate_ids = list(dict.fromkeys([*candidate_ids, *self.index.names_of(id_matches)]))
         for name_id in candidate_ids:
             indexed = self.index.names[name_id]
             entity = self.index.entities[indexed.entity_index]
-            if sources is not None and entity.source not in sources:
-                continue
-            if wanted_kind is not None and _kind_conflict(wanted_kind, entity.entry.kind):
+            if not self._eligible(name_id, sources, wanted_kind):
                 continue
             comparison = compare_normalized(
                 query, indexed.normalized, self.index.token_idf, self.index.default_idf
@@ -158,6 +163,14 @@ class Screener:
             )
         ranked = sorted(best.values(), key=lambda pair: (-pair[0], pair[1].entity_id))
         return [hit for _score, hit in ranked[:top]]
+
+    def _eligible(
+        self, name_id: int, sources: Collection[ListSource] | None, wanted_kind: EntityKind | None
+    ) -> bool:
+        entity = self.index.entities[self.index.names[name_id].entity_index]
+        if sources is not None and entity.source not in sources:
+            return False
+        return wanted_kind is None or not _kind_conflict(wanted_kind, entity.entry.kind)
 
     def _identifier_matches(self, party: Party) -> set[int]:
         found: set[int] = set()
