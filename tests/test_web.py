@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +24,13 @@ ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-SHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+# Screenshots for the README are refreshed with TRADESCREEN_SCREENSHOTS=docs/screenshots;
+# otherwise they go to a temporary folder so that a test run leaves the tree clean.
+SHOTS = (
+    Path(os.environ["TRADESCREEN_SCREENSHOTS"])
+    if os.environ.get("TRADESCREEN_SCREENSHOTS")
+    else Path(tempfile.gettempdir()) / "tradescreen-screenshots"
+)
 
 pytestmark = pytest.mark.browser
 
