@@ -90,8 +90,7 @@ class NameIndex:
             weight = self.key_idf[key]
             for name_id in posting:
                 scores[name_id] += weight
-        if len(scores) <= limit:
-            return list(scores)
+        # Always ranked: callers that filter keep the first eligible ones.
         return sorted(scores, key=scores.__getitem__, reverse=True)[:limit]
 
     def names_of(self, entity_indexes: Iterable[int]) -> list[int]:
