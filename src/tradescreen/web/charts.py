@@ -8,6 +8,12 @@ from html import escape
 
 EVENT_COLORS = {
     "added": "#b91c1c",
+    # ERC workflow steps
+    "proposed": "#1d4ed8",
+    "decision": "#7c3aed",
+    "escalation": "#b45309",
+    "listing": "#b91c1c",
+    "final": "#15803d",
     "removed": "#15803d",
     "enjoined": "#b45309",
     "injunction_lifted": "#b91c1c",
@@ -20,13 +26,20 @@ EVENT_COLORS = {
 }
 
 
-def timeline_svg(events: Sequence[tuple[dt.date, str, str]], width: int = 720) -> str:
-    """A horizontal timeline of (date, event type, label) with a listed/not-listed band."""
+def timeline_svg(
+    events: Sequence[tuple[dt.date, str, str]], width: int = 720, *, listing: bool = True
+) -> str:
+    """A horizontal timeline of (date, event type, label).
+
+    For a listing (`listing=True`) it runs to today with a band where the party was
+    listed (red) or enjoined (amber); otherwise (a workflow) it spans just its events.
+    """
     if not events:
         return ""
     events = sorted(events)
-    start = events[0][0] - dt.timedelta(days=60)
-    end = max(events[-1][0], dt.date.today()) + dt.timedelta(days=60)
+    pad = dt.timedelta(days=60 if listing else 3)
+    start = events[0][0] - pad
+    end = (max(events[-1][0], dt.date.today()) if listing else events[-1][0]) + pad
     span = (end - start).days or 1
     left, right, axis_y = 20, width - 20, 70
 
@@ -39,7 +52,7 @@ def timeline_svg(events: Sequence[tuple[dt.date, str, str]], width: int = 720) -
     ]
     # Band: listed (red) between added and removed, enjoined (amber).
     state, since = None, start
-    for date, kind, _label in [*events, (end, "end", "")]:
+    for date, kind, _label in [*events, (end, "end", "")] if listing else []:
         if state in ("listed", "enjoined"):
             color = "#fecaca" if state == "listed" else "#fde68a"
             parts.append(
@@ -55,11 +68,19 @@ def timeline_svg(events: Sequence[tuple[dt.date, str, str]], width: int = 720) -
         elif state in ("listed", "enjoined"):
             since = date
     parts.append(f'<line x1="{left}" y1="{axis_y}" x2="{right}" y2="{axis_y}" stroke="#334155"/>')
-    for year in range(start.year + 1, end.year + 1):
-        xs = x(dt.date(year, 1, 1))
+    ticks = [dt.date(y, 1, 1) for y in range(start.year + 1, end.year + 1)]
+    if not listing and len(ticks) < 2:
+        ticks = [
+            d
+            for d in (dt.date(y, m, 1) for y in range(start.year, end.year + 1) for m in range(1, 13))
+            if start < d <= end
+        ]
+    for tick in ticks:
+        xs = x(tick)
+        label = str(tick.year) if tick.month == 1 else tick.strftime("%b %Y")
         parts.append(
             f'<line x1="{xs:.1f}" y1="{axis_y - 14}" x2="{xs:.1f}" y2="{axis_y + 14}" stroke="#94a3b8"/>'
-            f'<text x="{xs:.1f}" y="{axis_y - 20}" font-size="11" text-anchor="middle">{year}</text>'
+            f'<text x="{xs:.1f}" y="{axis_y - 20}" font-size="11" text-anchor="middle">{label}</text>'
         )
     for i, (date, kind, label) in enumerate(events):
         color = EVENT_COLORS.get(kind, "#475569")
@@ -68,7 +89,7 @@ def timeline_svg(events: Sequence[tuple[dt.date, str, str]], width: int = 720) -
             f'<circle cx="{xs:.1f}" cy="{axis_y}" r="6" fill="{color}"><title>{date} {escape(kind)}'
             f'</title></circle><line x1="{xs:.1f}" y1="{axis_y + 6}" x2="{xs:.1f}" y2="{ly - 10}" '
             f'stroke="{color}" stroke-dasharray="2 2"/>'
-            f'<text x="{min(xs, right - 260):.1f}" y="{ly}" font-size="12" fill="{color}">'
+            f'<text x="{min(xs, right - 420):.1f}" y="{ly}" font-size="12" fill="{color}">'
             f"{date.isoformat()} {escape(kind.replace('_', ' '))}: {escape(label[:60])}</text>"
         )
     parts.append("</svg>")

@@ -17,16 +17,6 @@ from tradescreen.errors import TradescreenError
 from tradescreen.store.erc_tables import ErcCaseRow
 from tradescreen.web.charts import timeline_svg
 
-STEP_KINDS = {
-    "proposed": "added",
-    "vote": "note",
-    "decision": "policy_changed",
-    "escalation": "enjoined",
-    "listing": "added",
-    "final": "removed",
-    "note": "note",
-}
-
 
 def mount(app: FastAPI) -> None:
     """Add /erc, /erc/{id} and /review."""
@@ -49,9 +39,7 @@ def mount(app: FastAPI) -> None:
         case = erc.get_case(session, case_id)
         steps = erc.history(session, case_id)
         shown = [s for s in steps if s.kind != "vote" and s.kind != "note"]
-        chart = timeline_svg(
-            [(s.on, STEP_KINDS.get(s.kind, "note"), f"{s.level} {s.kind}: {s.what}") for s in shown]
-        )
+        chart = timeline_svg([(s.on, s.kind, f"{s.level}: {s.what}") for s in shown], listing=False)
         return templates.TemplateResponse(
             request,
             "erc_case.html",
