@@ -17,9 +17,15 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+SHARED_DATA ?= $(abspath $(CURDIR)/../shared/data)
+
+# Loads the curated data that ships; also the official files of ../shared/data when that
+# folder is there (as `update --mirror` would). Local-only auth: requests from this
+# machine need no API key (printed on start).
 run: $(STAMP)
 	$(BIN)/tradescreen init
-	$(BIN)/tradescreen serve --host $(HOST) --port $(PORT)
+	if [ -d "$(SHARED_DATA)" ]; then $(BIN)/tradescreen update --mirror "$(SHARED_DATA)"; fi
+	TRADESCREEN_LOCAL_AUTH=1 $(BIN)/tradescreen serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -33,7 +39,7 @@ test: $(STAMP)
 	source scripts/test-env.sh && $(BIN)/pytest -n 2 -q
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	TRADESCREEN_SHARED_DATA="$(SHARED_DATA)" $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
