@@ -41,9 +41,12 @@ def _progress() -> Progress:
     )
 
 
-def load_with_progress(path: Path, fmt: str | None = None) -> LoadResult:
-    """Parse and store one file, showing a progress bar; atomic."""
+def load_with_progress(path: Path, fmt: str | None = None, origin: str | None = None) -> LoadResult:
+    """Parse and store one file, showing a progress bar; atomic. `origin` (a URL or mirror
+    path) is what `lists` shows instead of a temporary download path."""
     parsed = open_list_file(path, fmt)
+    if origin:
+        parsed.file_name = origin
     total = count_entries(parsed)
     with _progress() as progress, session_scope(get_engine()) as session:
         task = progress.add_task(f"loading {path.name}", total=total)
@@ -189,7 +192,9 @@ def register(app: typer.Typer) -> None:
                     path = download_feed(
                         feed, sources[feed], Path(tmp) / feed, mirror=mirror, retries=retries, timeout=timeout
                     )
-                    _report(load_with_progress(path))
+                    first = sources[feed][0]
+                    origin = (mirror.rstrip("/") + "/" + first.mirror_path) if mirror else first.url
+                    _report(load_with_progress(path, origin=origin))
                 except (DownloadError, InputError) as exc:
                     failed += 1
                     console.print(f"[red]{feed}: {exc}[/] (active version unchanged)", highlight=False)
