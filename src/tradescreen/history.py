@@ -18,7 +18,9 @@ from enum import StrEnum
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from tradescreen.domain import Citation, Entity, EventType, ListEntry, ListingEvent, ListSource
+from tradescreen.domain import Citation, Entity, EventType, ListEntry, ListingEvent, ListSource, Relationship
+from tradescreen.match.normalize import normalize_name
+from tradescreen.ownership import relationships_on
 from tradescreen.store.schema import EntryRow, ListingEventRow, ListVersionRow
 
 
@@ -266,3 +268,13 @@ def entities_as_of(session: Session, date: dt.date, *, include_enjoined: bool = 
         for entity_id, (entity, active) in entities.items()
         if _status(entity, active, events.get(entity_id, []), date).state in keep
     ]
+
+
+def owners_on(session: Session, party_name: str, date: dt.date) -> list[Relationship]:
+    """Ownership links in force on `date` whose owned party is `party_name` (normalised match).
+
+    Ownership is not a listing: an owned party (Honor, owned by Huawei until 2020-11-17) is
+    reported so a reviewer sees who stood behind it that day, not as restricted.
+    """
+    wanted = normalize_name(party_name).text
+    return [r for r in relationships_on(session, date) if normalize_name(r.object).text == wanted]

@@ -12,7 +12,7 @@ from rich.table import Table
 from tradescreen.cli.common import console, handle_errors, parse_date
 from tradescreen.domain import Party
 from tradescreen.errors import InputError, NotFoundError
-from tradescreen.history import ListingStatus, all_entities, status_report, timeline
+from tradescreen.history import ListingStatus, all_entities, owners_on, status_report, timeline
 from tradescreen.match.screen import Screener
 from tradescreen.store.db import get_engine, session_scope
 from tradescreen.store.versions import get_entity
@@ -75,6 +75,7 @@ def register(app: typer.Typer) -> None:
             screener = Screener.build(all_entities(session))
             hits = screener.screen(Party(name), threshold=STATUS_THRESHOLD, top=50)
             report = status_report(session, [h.entity_id for h in hits], date)
+            owners = owners_on(session, name, date)
         restricted = report.restricted
         if as_json:
             console.print_json(
@@ -84,12 +85,28 @@ def register(app: typer.Typer) -> None:
                         "as_of": date.isoformat(),
                         "restricted": restricted,
                         "listings": [status_json(s) for s in report.listings],
+                        "owners": [
+                            {
+                                "owner": r.subject,
+                                "share": r.share,
+                                "valid_from": r.valid_from.isoformat() if r.valid_from else None,
+                                "valid_to": r.valid_to.isoformat() if r.valid_to else None,
+                                "source": r.source,
+                            }
+                            for r in owners
+                        ],
                     }
                 )
             )
             return
         verdict = "[bold red]RESTRICTED[/]" if restricted else "[green]not restricted by any list we hold[/]"
         console.print(f"[bold]{name}[/] on {date.isoformat()}: {verdict}")
+        for r in owners:
+            share = f"{r.share:g}% " if r.share is not None else ""
+            until = f" until {r.valid_to.isoformat()}" if r.valid_to else ""
+            console.print(
+                f"Owned {share}by [bold]{r.subject}[/]{until} (ownership, not a listing; {r.source})"
+            )
         if not report.listings:
             console.print("No list entry matches this name.")
             return
