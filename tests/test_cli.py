@@ -173,6 +173,18 @@ def test_update_from_loopback_mirror_with_retries(db: str, mirror: str) -> None:
     assert "already loaded" in again.output
 
 
+def test_update_then_monitors_the_book(db: str, mirror: str, tmp_path: Path) -> None:
+    book = tmp_path / "book.csv"
+    book.write_text("id,name,country\nk1,KIM Jong Un,KP\nk2,Quiet Bakery,GB\n", encoding="utf-8")
+    assert runner.invoke(app, ["book", "import", str(book)]).exit_code == 0
+    result = runner.invoke(app, ["update", "--mirror", mirror, "--feeds", "ofac_sdn"])
+    assert result.exit_code == 0, result.output
+    assert "monitoring: book re-screened" in result.output
+    queue = runner.invoke(app, ["review", "list"])
+    assert "KIM Jong Un" in queue.output and "Quiet Bakery" not in queue.output
+    assert runner.invoke(app, ["audit", "verify"]).exit_code == 0
+
+
 def test_update_refuses_truncated_download(db: str, mirror: str) -> None:
     _Handler.truncate = {"/csl_sample/dpl.txt"}
     result = runner.invoke(app, ["update", "--mirror", mirror, "--feeds", "bis_dpl", "--retries", "2"])

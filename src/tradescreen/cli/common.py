@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import getpass
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -22,6 +23,14 @@ R = TypeVar("R")
 EXIT_OK = 0
 EXIT_HITS = 1
 EXIT_BAD_INPUT = 2
+
+
+def cli_actor() -> str:
+    """Who runs the command, for the record (the OS user; never fails)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):
+        return "cli:unknown"
 
 
 def parse_date(value: str | None, field: str = "--as-of") -> dt.date | None:

@@ -198,8 +198,31 @@ def register(app: typer.Typer) -> None:
                 except (DownloadError, InputError) as exc:
                     failed += 1
                     console.print(f"[red]{feed}: {exc}[/] (active version unchanged)", highlight=False)
+        _monitor_book()
         if failed:
             raise typer.Exit(2)
+
+
+def _monitor_book() -> None:
+    """After an update, re-screen the customer book against what changed (if there is one)."""
+    import os
+
+    from sqlalchemy import func, select
+
+    from tradescreen import monitor
+    from tradescreen.store.review_tables import CustomerRow
+
+    with session_scope(get_engine()) as session:
+        if not session.scalar(select(func.count()).select_from(CustomerRow)):
+            return
+        url = os.environ.get("TRADESCREEN_WEBHOOK_URL")
+        result = monitor.run(session, actor="update", webhook_url=url)
+        if url:
+            monitor.deliver(session, os.environ.get("TRADESCREEN_WEBHOOK_SECRET", ""))
+    console.print(
+        f"monitoring: book re-screened against {sum(c for _o, _n, c in result.feeds.values())} "
+        f"changed entries, {len(result.new_alerts)} new alerts"
+    )
 
 
 def vars_of(obj: Any) -> dict[str, Any]:

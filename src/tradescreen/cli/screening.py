@@ -12,10 +12,13 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from tradescreen.batch import ENGINES, screen_csv
-from tradescreen.cli.common import EXIT_HITS, console, handle_errors, parse_date
+from tradescreen.cli.common import EXIT_HITS, cli_actor, console, handle_errors, parse_date
 from tradescreen.domain import EntityKind, ListSource, Party
 from tradescreen.errors import InputError
 from tradescreen.match.screen import DEFAULT_THRESHOLD, compare, screen_parties, screener_for
+from tradescreen.review import record_screening
+from tradescreen.sources.base import sha256_of
+from tradescreen.store import audit
 from tradescreen.store.db import get_engine, session_scope
 
 
@@ -89,6 +92,8 @@ def register(app: typer.Typer) -> None:
                 threshold=_threshold(threshold),
                 top=top,
             )[0]
+            # Every screening is on the record: hits become alerts for review.
+            recorded = record_screening(session, result, actor=cli_actor())
         if as_json:
             console.print_json(
                 json.dumps(
@@ -96,6 +101,8 @@ def register(app: typer.Typer) -> None:
                         "name": name,
                         "as_of": as_of,
                         "list_versions": list(result.version_ids),
+                        "screening_id": recorded.screening_id,
+                        "alerts": recorded.new_alerts,
                         "hits": [
                             {
                                 "entity_id": h.entity_id,
@@ -173,6 +180,21 @@ def register(app: typer.Typer) -> None:
                 threshold=_threshold(threshold),
                 top=top,
                 on_progress=lambda n: progress.update(task, completed=n),
+            )
+        with session_scope(get_engine()) as session:
+            audit.append(
+                session,
+                "batch_screening",
+                cli_actor(),
+                {
+                    "input": str(in_path),
+                    "input_sha256": sha256_of([in_path]),
+                    "output": str(out),
+                    "output_sha256": sha256_of([out]),
+                    "list_versions": list(_versions),
+                    "parties": summary.parties,
+                    "hits": summary.hits,
+                },
             )
         console.print(
             f"screened {summary.parties} names: {summary.parties_with_hits} with hits, "
