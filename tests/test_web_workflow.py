@@ -32,8 +32,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         load_path(s, CURATED_DIR)
         for name in ("Huawei Technologies Co Ltd", "Hikvision"):
             review.record_screening(s, screen_parties(s, [Party(name, id=name[:3])])[0], actor="tester")
-        case = erc.propose(s, action="add", party="Honor Device Co., Ltd.", country="CN", by="Defense",
-                           on=dt.date(2021, 6, 1), aliases=["Honor"])
+        case = erc.propose(
+            s,
+            action="add",
+            party="Honor Device Co., Ltd.",
+            country="CN",
+            by="Defense",
+            on=dt.date(2021, 6, 1),
+            aliases=["Honor"],
+        )
         for agency, yes in (("Defense", True), ("Energy", True), ("Commerce", False), ("State", False)):
             erc.vote(s, case.id, agency=agency, yes=yes, rationale="", on=dt.date(2021, 6, 2))
         erc.decide(s, case.id, on=dt.date(2021, 6, 3))
