@@ -7,14 +7,12 @@ and Security"), the code in parentheses is the short code. Multi-valued columns
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -32,6 +30,7 @@ from tradescreen.domain import (
 from tradescreen.errors import InputError
 from tradescreen.sources.base import ParsedFile, sha256_of
 from tradescreen.sources.countries import country_code
+from tradescreen.sources.tabular import dict_rows, read_text
 
 REQUIRED_COLUMNS = ("source", "name")
 _CODE_RE = re.compile(r"\(([A-Z][A-Z0-9-]*)(?: List)?\)")
@@ -162,52 +161,6 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_text(path: Path) -> str:
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise InputError("file is empty", file=str(path), line=1)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"not valid UTF-8 (byte {raw[exc.start : exc.start + 1]!r})", file=str(path), line=line
-        ) from exc
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    text = _read_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration as exc:
-        raise InputError("file is empty", file=str(path), line=1) from exc
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise InputError(
-            f"not a Consolidated Screening List CSV: header lacks {', '.join(missing)}",
-            file=str(path),
-            line=1,
-            field=missing[0],
-        )
-    line = 2
-    for row in reader:
-        start = line
-        line = reader.line_num + 1
-        if not row:
-            continue
-        if len(row) != len(header):
-            raise InputError(
-                f"expected {len(header)} fields, found {len(row)}",
-                file=str(path),
-                line=start,
-                field=header[len(row)] if len(row) < len(header) else "row",
-            )
-        yield start, dict(zip(header, row, strict=True))
-    if text.rstrip("\r\n").count('"') % 2:
-        raise InputError("unterminated quoted field (truncated file?)", file=str(path), line=line)
-
-
 def _unique_keys(entries: list[ListEntry]) -> list[ListEntry]:
     """Exact duplicate rows (same name, notice and address) are numbered in file order."""
     seen: Counter[str] = Counter()
@@ -223,7 +176,12 @@ def _unique_keys(entries: list[ListEntry]) -> list[ListEntry]:
 def parse_csl_csv(path: Path) -> ParsedFile:
     """Parse the CSL CSV download into a ParsedFile (feed `csl`)."""
     path = Path(path)
-    entries = _unique_keys([_entry(row, file=str(path), line=line) for line, row in _csv_rows(path)])
+    entries = _unique_keys(
+        [
+            _entry(row, file=str(path), line=line)
+            for line, row in dict_rows(path, REQUIRED_COLUMNS, what="Consolidated Screening List CSV")
+        ]
+    )
     if not entries:
         raise InputError("no records", file=str(path), line=1)
     return ParsedFile(
@@ -235,7 +193,7 @@ def parse_csl_json(path: Path) -> ParsedFile:
     """Parse the CSL JSON download (`{"results": [...]}` or a plain list)."""
     path = Path(path)
     try:
-        document = json.loads(_read_text(path))
+        document = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg}", file=str(path), line=exc.lineno) from exc
     rows = document.get("results", document.get("data")) if isinstance(document, dict) else document

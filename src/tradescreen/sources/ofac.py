@@ -33,6 +33,7 @@ from tradescreen.domain import (
 from tradescreen.errors import InputError
 from tradescreen.sources.base import ParsedFile, sha256_of
 from tradescreen.sources.countries import country_code
+from tradescreen.sources.tabular import read_text
 
 EMPTY = "-0-"
 EOF_MARK = "\x1a"
@@ -107,25 +108,6 @@ def parse_ofac_date(text: str) -> dt.date | None:
         return None
 
 
-def _read_text(path: Path) -> str:
-    raw = path.read_bytes()
-    if not raw.strip(b"\x1a\r\n\t "):
-        raise InputError("file is empty", file=str(path), line=1)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
-        raise InputError("not a text file in UTF-8 or Latin-1 (NUL bytes or UTF-16)", file=str(path), line=1)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        # OFAC's legacy files have been published in Windows-1252.
-        try:
-            return raw.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise InputError(
-                f"undecodable byte {raw[exc.start : exc.start + 1]!r}", file=str(path), line=line
-            ) from exc
-
-
 def _rows(
     path: Path, width: int, *, required: bool = True, need_marker: bool = False
 ) -> Iterator[tuple[int, list[str]]]:
@@ -134,7 +116,8 @@ def _rows(
     OFAC ends its files with Ctrl-Z (0x1A); for the primary file its absence means the
     download was cut short, which the checks on widths alone could miss.
     """
-    text = _read_text(path)
+    # OFAC has published its legacy files in Windows-1252 as well as UTF-8.
+    text = read_text(path, ("utf-8", "cp1252"))
     body, marker, tail = text.partition(EOF_MARK)
     if marker and tail.strip():
         raise InputError(
