@@ -5,25 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from fastapi import Depends, HTTPException, Request
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from tradescreen.api.auth import LOCAL_ADMIN, Identity, Role, identify, local_auth_enabled
+from tradescreen.store.db import session_scope
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost", "testclient"}
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A session committed when the request succeeds."""
-    factory: sessionmaker[Session] = request.app.state.sessions
-    session = factory()
-    try:
+    """A session on the app's engine, committed when the request succeeds."""
+    with session_scope(request.app.state.engine) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def _key_from(request: Request) -> str | None:
