@@ -106,3 +106,26 @@ def loaded_engine(loaded_db_url: str) -> Iterator[Engine]:
     eng = make_engine(loaded_db_url)
     yield eng
     eng.dispose()
+
+
+# Debian's Chromium, never a downloaded browser; flags for a root sandbox with no network.
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """A headless Chromium for the browser tests of one module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()

@@ -10,20 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from tests.conftest import CHROMIUM
 from tests.live_server import live_server
 from tradescreen.config import CURATED_DIR
 from tradescreen.store.db import make_engine, migrate, session_scope
 from tradescreen.store.load import load_path
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 # Screenshots for the README are refreshed with TRADESCREEN_SCREENSHOTS=docs/screenshots;
 # otherwise they go to a temporary folder so that a test run leaves the tree clean.
 SHOTS = (
@@ -49,16 +41,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterato
     with live_server(engine) as base:
         yield base
     mp.undo()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def test_search_entity_timeline(site: str, browser: object, tmp_path: Path) -> None:

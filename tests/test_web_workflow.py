@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from tests.conftest import CHROMIUM
 from tests.live_server import live_server
-from tests.test_web import ARGS, CHROMIUM, SHOTS
+from tests.test_web import SHOTS
 from tradescreen import erc, review
 from tradescreen.config import CURATED_DIR
 from tradescreen.domain import Party
@@ -50,16 +51,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with live_server(engine) as base:
         yield base
     mp.undo()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def test_review_queue_bulk_clear(site: str, browser: object) -> None:
