@@ -82,3 +82,22 @@ def test_erc_case_page(site: str, browser: object) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "erc-case.png"), full_page=True)
     page.close()
+
+
+def test_erc_steps_from_the_case_page(site: str, browser: object) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(site + "/erc/1")
+    page.get_by_label("Step", exact=True).select_option("vote")
+    page.get_by_label("Agency", exact=True).select_option("Defense")
+    page.get_by_label("Date", exact=True).fill("2021-06-05")
+    page.get_by_label("Rationale / reason").fill("for, at the ACEP")
+    page.get_by_role("button", name="Record").click()
+    page.wait_for_url("**/erc/1?message=*")
+    assert "vote recorded" in page.inner_text("main") and "for, at the ACEP" in page.inner_text("main")
+    page.get_by_label("Step", exact=True).select_option("vote")
+    page.get_by_label("Agency", exact=True).select_option("Defense")
+    page.get_by_label("Date", exact=True).fill("2021-06-05")
+    page.get_by_role("button", name="Record").click()
+    page.wait_for_url("**/erc/1?message=*")
+    assert "refused" in page.inner_text("main") and "already voted" in page.inner_text("main")
+    page.close()

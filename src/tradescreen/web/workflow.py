@@ -33,6 +33,7 @@ def mount(app: FastAPI) -> None:
     def erc_case(
         request: Request,
         case_id: int,
+        message: str = "",
         session: Session = Depends(get_session),
         _who: Identity = Depends(_viewer),
     ) -> HTMLResponse:
@@ -49,8 +50,49 @@ def mount(app: FastAPI) -> None:
                 "chart": chart,
                 "notice": erc.notice_html(case),
                 "level_names": erc.LEVEL_NAMES,
+                "agencies": erc.committee(case),
+                "message": message,
+                "today": dt.date.today().isoformat(),
             },
         )
+
+    @app.post("/erc/{case_id}", include_in_schema=False)
+    def erc_step(
+        case_id: int,
+        step: str = Form(...),
+        on: str = Form(...),
+        agency: str = Form(""),
+        vote: str = Form(""),
+        reason: str = Form(""),
+        effective: str = Form(""),
+        session: Session = Depends(get_session),
+        who: Identity = Depends(_viewer),
+    ) -> RedirectResponse:
+        if who.role < Role.ADMIN:
+            raise HTTPException(403, "admin role required to record ERC steps")
+        try:
+            day = dt.date.fromisoformat(on)
+            when = dt.date.fromisoformat(effective) if effective else None
+            if step == "vote":
+                erc.vote(session, case_id, agency=agency, yes=vote == "yes", rationale=reason, on=day)
+            elif step == "decide":
+                erc.decide(session, case_id, on=day)
+            elif step == "escalate":
+                erc.escalate(session, case_id, by=agency, reason=reason, on=day)
+            elif step == "finalize":
+                erc.finalize(session, case_id, on=day, effective=when)
+            elif step == "president":
+                erc.president_decide(
+                    session, case_id, approve=vote == "yes", rationale=reason, on=day, effective=when
+                )
+            else:
+                raise HTTPException(422, f"unknown step {step!r}")
+            session.commit()  # before the redirect: the case page must show it
+            message = f"{step} recorded"
+        except (TradescreenError, ValueError) as exc:
+            session.rollback()
+            message = f"refused: {exc}"
+        return RedirectResponse(f"/erc/{case_id}?message={message}", status_code=303)
 
     @app.get("/review", response_class=HTMLResponse, include_in_schema=False)
     def review_queue(
