@@ -2,7 +2,9 @@
 
 Feeds (one active version each): `ofac_sdn` (sdn.csv + alt/add/comments), `ofac_cons`
 (cons_prim.csv + cons_*; CONS_ENHANCED.ZIP), `csl` (trade.gov CSL CSV/JSON), `bis_dpl`
-(dpl.txt), `dod_1260h` (1260h.csv), `curated` (the project's YAML histories).
+(dpl.txt), `dod_1260h` (1260h.csv), `bis_meu` (bis_meu.csv), `ndaa_889`
+(ndaa_section_889.csv), `ndaa_1286` (ndaa_section_1286.csv), `fcc_covered`
+(fcc_covered_list.csv), `un_sc` (UN consolidated XML), `curated` (the project's YAML histories).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ def _parsers() -> dict[str, Parser]:
     from tradescreen.sources.dpl import parse_dpl
     from tradescreen.sources.ofac import parse_ofac_csv
     from tradescreen.sources.ofac_xml import parse_ofac_xml
+    from tradescreen.sources.other_lists import parse_fcc, parse_meu, parse_ndaa889, parse_ndaa1286
 
     return {
         "csl": parse_csl_csv,
@@ -32,11 +35,27 @@ def _parsers() -> dict[str, Parser]:
         "ofac-xml": parse_ofac_xml,
         "dpl": parse_dpl,
         "dod1260h": parse_1260h,
+        "meu": parse_meu,
+        "ndaa889": parse_ndaa889,
+        "ndaa1286": parse_ndaa1286,
+        "fcc": parse_fcc,
         "curated": parse_curated,
     }
 
 
-FORMATS = ("csl", "csl-json", "ofac", "ofac-xml", "dpl", "dod1260h", "curated")
+FORMATS = (
+    "csl",
+    "csl-json",
+    "ofac",
+    "ofac-xml",
+    "dpl",
+    "dod1260h",
+    "meu",
+    "ndaa889",
+    "ndaa1286",
+    "fcc",
+    "curated",
+)
 
 
 def detect_format(path: Path) -> str:
@@ -56,6 +75,13 @@ def detect_format(path: Path) -> str:
         return "dpl"
     if first_line.startswith(b"Name,Clean Name"):
         return "dod1260h"
+    if first_line.startswith(b"Type,Name,Alias,Country"):
+        return "meu"
+    if first_line.startswith(b"covered_equipment_or_services"):
+        return "fcc"
+    if first_line.startswith(b"schema,name,aliases"):
+        # Both NDAA lists share one layout; the section number in the rows tells them apart.
+        return "ndaa1286" if b"Section 1286" in head else "ndaa889"
     if b"source" in first_line and b"name" in first_line:
         return "csl"
     if name in ("sdn.csv", "cons_prim.csv") or first_line.split(b",", 1)[0].strip().isdigit():
