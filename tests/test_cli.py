@@ -215,3 +215,17 @@ def test_real_subprocess(tmp_path: Path, shared_data: Path) -> None:
     )
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr + bad.stdout
+
+
+def test_screen_shows_listed_owners_on_the_date(db: str) -> None:
+    runner.invoke(app, ["init"])
+    owned = json.loads(
+        runner.invoke(app, ["screen", "Honor Device Co., Ltd.", "--as-of", "2020-06-01", "--json"]).output
+    )
+    assert owned["ownership"] and "Huawei Technologies" in owned["ownership"][0]["summary"]
+    # the BIS affiliates rule was not in force in 2020: noted, not a restriction
+    assert owned["ownership"][0]["rule"] == "ownership_noted"
+    sold = json.loads(
+        runner.invoke(app, ["screen", "Honor Device Co., Ltd.", "--as-of", "2021-01-01", "--json"]).output
+    )
+    assert sold["ownership"] == []

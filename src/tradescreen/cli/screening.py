@@ -17,6 +17,7 @@ from tradescreen.domain import EntityKind, ListSource, Party
 from tradescreen.errors import InputError
 from tradescreen.match.screen import DEFAULT_THRESHOLD, compare, screen_parties, screener_for
 from tradescreen.review import record_screening
+from tradescreen.rules.licensing import ownership_flags
 from tradescreen.sources.base import sha256_of
 from tradescreen.store import audit
 from tradescreen.store.db import get_engine, session_scope
@@ -94,6 +95,7 @@ def register(app: typer.Typer) -> None:
             )[0]
             # Every screening is on the record: hits become alerts for review.
             recorded = record_screening(session, result, actor=cli_actor())
+            owned = ownership_flags(session, name, parse_date(as_of))
         if as_json:
             console.print_json(
                 json.dumps(
@@ -103,6 +105,15 @@ def register(app: typer.Typer) -> None:
                         "list_versions": list(result.version_ids),
                         "screening_id": recorded.screening_id,
                         "alerts": recorded.new_alerts,
+                        "ownership": [
+                            {
+                                "rule": o.rule,
+                                "summary": o.summary,
+                                "citation": o.citation,
+                                "verified": o.verified,
+                            }
+                            for o in owned
+                        ],
                         "hits": [
                             {
                                 "entity_id": h.entity_id,
@@ -134,7 +145,12 @@ def register(app: typer.Typer) -> None:
                     h.explanation,
                 )
             console.print(table)
-        if fail_on_hit and result.hits:
+        for flag in owned if not as_json else []:
+            mark = "" if flag.verified else " (relies on unverified facts)"
+            console.print(
+                f"[bold yellow]ownership:[/] {flag.summary} [{flag.citation}]{mark}", highlight=False
+            )
+        if fail_on_hit and (result.hits or any(o.rule != "ownership_noted" for o in owned)):
             raise typer.Exit(EXIT_HITS)
 
     @app.command("screen-file")

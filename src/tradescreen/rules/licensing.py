@@ -285,6 +285,12 @@ def _ownership_rules(session: Session, resolver: PartyResolver, name: str, day: 
     return rules
 
 
+def ownership_flags(session: Session, name: str, as_of: dt.date | None = None) -> list[RuleFiring]:
+    """Listed owners of a screened party on `as_of` (OFAC 50% rule, BIS affiliates rule),
+    with the owner chains: what screening shows beside the name hits."""
+    return _ownership_rules(session, PartyResolver(session), name, as_of or dt.date.today())
+
+
 def _dedupe(rules: list[RuleFiring]) -> list[RuleFiring]:
     seen, out = set(), []
     for r in rules:

@@ -15,6 +15,7 @@ from tradescreen.domain import EntityKind, Hit, ListSource, Party
 from tradescreen.errors import InputError
 from tradescreen.match.screen import screen_parties
 from tradescreen.review import record_screening
+from tradescreen.rules.licensing import ownership_flags
 
 router = APIRouter()
 MAX_PARTIES = 1000
@@ -82,6 +83,10 @@ def search(
         "list_versions": list(result.version_ids),
         "total": len(result.hits),
         "results": [hit_json(h) for h in result.hits],
+        "ownership": [
+            {"rule": o.rule, "summary": o.summary, "citation": o.citation, "verified": o.verified}
+            for o in ownership_flags(session, name, as_of)
+        ],
     }
 
 
