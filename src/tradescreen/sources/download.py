@@ -108,7 +108,11 @@ def fetch(
         try:
             digest = hashlib.sha256()
             received = 0
-            with httpx.stream("GET", url, timeout=timeout, follow_redirects=True) as response:
+            # identity: the bytes written must be the file itself (iter_raw does not
+            # decompress) and Content-Length must count those same bytes.
+            with httpx.stream(
+                "GET", url, timeout=timeout, follow_redirects=True, headers={"Accept-Encoding": "identity"}
+            ) as response:
                 if response.status_code >= 400:
                     raise DownloadError(f"HTTP {response.status_code} for {url}")
                 expected = response.headers.get("content-length")

@@ -7,18 +7,16 @@ transaction: any error leaves the previously active version active and writes no
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tradescreen.domain import EventType, ListingEvent
 from tradescreen.sources.base import ParsedFile
 from tradescreen.sources.detect import open_list_file
 from tradescreen.store import audit
-from tradescreen.store.schema import EntryRow, ListingEventRow, ListVersionRow, RelationshipRow
+from tradescreen.store.events import derive_events, event_row
+from tradescreen.store.schema import ListVersionRow, RelationshipRow
 from tradescreen.store.versions import LoadResult, import_version
 
 ProgressCallback = Callable[[int], None]
@@ -27,117 +25,6 @@ LoadHook = Callable[[Session, ListVersionRow, ParsedFile], None]
 # Called after every new version is written, inside the same transaction (e.g. the audit
 # log); kept as a registry so the store does not import the layers that use it.
 LOAD_HOOKS: list[LoadHook] = []
-
-
-def event_row(event: ListingEvent, version_id: int | None) -> ListingEventRow:
-    """The table row for a listing event."""
-    return ListingEventRow(
-        entity_id=event.entity_id,
-        source=event.source.value,
-        event_type=event.event_type.value,
-        date=event.date,
-        description=event.description,
-        citation=event.citation.text if event.citation else None,
-        citation_url=event.citation.url if event.citation else None,
-        verified=event.verified,
-        origin=event.origin,
-        version_id=version_id,
-    )
-
-
-def _derive_events(session: Session, version: ListVersionRow, parsed: ParsedFile) -> None:
-    """Write ADDED/REMOVED/MODIFIED events against the feed's previous version."""
-    previous = session.scalars(
-        select(ListVersionRow)
-        .where(ListVersionRow.feed == version.feed, ListVersionRow.id != version.id)
-        .order_by(ListVersionRow.id.desc())
-        .limit(1)
-    ).first()
-    when = version.published or version.loaded_at.date()
-    origin = f"version:{version.id}"
-    new = {
-        r.entity_id: (r.content_hash, r.source, r.data)
-        for r in session.execute(
-            select(EntryRow.entity_id, EntryRow.content_hash, EntryRow.source, EntryRow.data).where(
-                EntryRow.version_id == version.id
-            )
-        )
-    }
-    old: dict[str, tuple[str, str]] = {}
-    if previous is not None:
-        old = {
-            r.entity_id: (r.content_hash, r.source)
-            for r in session.execute(
-                select(EntryRow.entity_id, EntryRow.content_hash, EntryRow.source).where(
-                    EntryRow.version_id == previous.id
-                )
-            )
-        }
-    # The file's own histories (curated, 1260H periods) say when things happened; only
-    # entities without them get events derived from the version change.
-    has_own = {e.entity_id for e in parsed.events}
-    rows: list[ListingEventRow] = []
-    for entity_id, (digest, source, data) in new.items():
-        if entity_id in has_own:
-            continue
-        if entity_id not in old:
-            start = data.get("start_date")
-            if start is None and previous is None:
-                # First load of a feed: the entry was listed at some unknown earlier date,
-                # not on the day we happened to load it.
-                continue
-            date = dt.date.fromisoformat(start) if start else when
-            note = "start date given by the list" if start else "first seen in this version"
-            rows.append(
-                ListingEventRow(
-                    entity_id=entity_id,
-                    source=source,
-                    event_type=EventType.ADDED.value,
-                    date=date,
-                    description=note,
-                    origin=origin,
-                    version_id=version.id,
-                )
-            )
-            end = data.get("end_date")
-            if end:
-                rows.append(
-                    ListingEventRow(
-                        entity_id=entity_id,
-                        source=source,
-                        event_type=EventType.REMOVED.value,
-                        date=dt.date.fromisoformat(end),
-                        description="end date given by the list",
-                        origin=origin,
-                        version_id=version.id,
-                    )
-                )
-        elif old[entity_id][0] != digest:
-            rows.append(
-                ListingEventRow(
-                    entity_id=entity_id,
-                    source=source,
-                    event_type=EventType.MODIFIED.value,
-                    date=when,
-                    description="entry changed",
-                    origin=origin,
-                    version_id=version.id,
-                )
-            )
-    for entity_id, (_digest, source) in old.items():
-        if entity_id not in new and entity_id not in has_own:
-            rows.append(
-                ListingEventRow(
-                    entity_id=entity_id,
-                    source=source,
-                    event_type=EventType.REMOVED.value,
-                    date=when,
-                    description="no longer in the list",
-                    origin=origin,
-                    version_id=version.id,
-                )
-            )
-    session.add_all(rows)
 
 
 def write_parsed(
@@ -161,7 +48,7 @@ def write_parsed(
             for r in parsed.relationships
         )
         s.flush()
-        _derive_events(s, version, parsed)
+        derive_events(s, version, parsed)
         s.flush()
         audit.append(
             s,
