@@ -67,6 +67,20 @@ def derive_events(session: Session, version: ListVersionRow, parsed: ParsedFile)
     # entities without them get events derived from the version change.
     has_own = {e.entity_id for e in parsed.events}
     rows: list[ListingEventRow] = []
+
+    def add(entity_id: str, source: str, kind: EventType, date: dt.date, description: str) -> None:
+        rows.append(
+            ListingEventRow(
+                entity_id=entity_id,
+                source=source,
+                event_type=kind.value,
+                date=date,
+                description=description,
+                origin=origin,
+                version_id=version.id,
+            )
+        )
+
     for entity_id, (digest, source, data) in new.items():
         if entity_id in has_own:
             continue
@@ -76,57 +90,22 @@ def derive_events(session: Session, version: ListVersionRow, parsed: ParsedFile)
                 # First load of a feed: the entry was listed at some unknown earlier date,
                 # not on the day we happened to load it.
                 continue
-            date = dt.date.fromisoformat(start) if start else when
             note = "start date given by the list" if start else "first seen in this version"
-            rows.append(
-                ListingEventRow(
-                    entity_id=entity_id,
-                    source=source,
-                    event_type=EventType.ADDED.value,
-                    date=date,
-                    description=note,
-                    origin=origin,
-                    version_id=version.id,
-                )
-            )
+            add(entity_id, source, EventType.ADDED, dt.date.fromisoformat(start) if start else when, note)
             end = data.get("end_date")
             if end:
-                rows.append(
-                    ListingEventRow(
-                        entity_id=entity_id,
-                        source=source,
-                        event_type=EventType.REMOVED.value,
-                        date=dt.date.fromisoformat(end),
-                        description="end date given by the list",
-                        origin=origin,
-                        version_id=version.id,
-                    )
+                add(
+                    entity_id,
+                    source,
+                    EventType.REMOVED,
+                    dt.date.fromisoformat(end),
+                    "end date given by the list",
                 )
         elif old[entity_id][0] != digest:
-            rows.append(
-                ListingEventRow(
-                    entity_id=entity_id,
-                    source=source,
-                    event_type=EventType.MODIFIED.value,
-                    date=when,
-                    description="entry changed",
-                    origin=origin,
-                    version_id=version.id,
-                )
-            )
+            add(entity_id, source, EventType.MODIFIED, when, "entry changed")
     for entity_id, (_digest, source) in old.items():
         if entity_id not in new and entity_id not in has_own:
-            rows.append(
-                ListingEventRow(
-                    entity_id=entity_id,
-                    source=source,
-                    event_type=EventType.REMOVED.value,
-                    date=when,
-                    description="no longer in the list",
-                    origin=origin,
-                    version_id=version.id,
-                )
-            )
+            add(entity_id, source, EventType.REMOVED, when, "no longer in the list")
     session.add_all(rows)
 
 
