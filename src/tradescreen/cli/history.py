@@ -12,8 +12,8 @@ from rich.table import Table
 from tradescreen.cli.common import console, handle_errors, parse_date
 from tradescreen.domain import Party
 from tradescreen.errors import InputError, NotFoundError
-from tradescreen.history import ListingStatus, all_entities, owners_on, status_report, timeline
-from tradescreen.match.screen import Screener
+from tradescreen.history import ListingStatus, owners_on, status_report, timeline
+from tradescreen.rules.parties import cached_screener
 from tradescreen.store.db import get_engine, session_scope
 from tradescreen.store.versions import get_entity
 
@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
             raise InputError("empty name", field="NAME")
         date = parse_date(as_of) or dt.date.today()
         with session_scope(get_engine()) as session:
-            screener = Screener.build(all_entities(session))
+            screener = cached_screener(session)
             hits = screener.screen(Party(name), threshold=STATUS_THRESHOLD, top=50)
             report = status_report(session, [h.entity_id for h in hits], date)
             owners = owners_on(session, name, date)
