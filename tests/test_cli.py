@@ -229,3 +229,20 @@ def test_screen_shows_listed_owners_on_the_date(db: str) -> None:
         runner.invoke(app, ["screen", "Honor Device Co., Ltd.", "--as-of", "2021-01-01", "--json"]).output
     )
     assert sold["ownership"] == []
+
+
+def test_erc_agency_is_one_option_with_the_old_spelling_hidden(db: str) -> None:
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    opened = runner.invoke(
+        app, ["erc", "propose", "--party", "Acme Trading", "--country", "CN", "--agency", "Commerce"]
+    )
+    assert opened.exit_code == 0 and "proposed by Commerce" in opened.output, opened.output
+    old = runner.invoke(app, ["erc", "propose", "--party", "Beta Ltd", "--country", "CN", "--by", "Defense"])
+    assert old.exit_code == 0 and "proposed by Defense" in old.output, old.output
+    voted = runner.invoke(app, ["erc", "vote", "1", "--agency", "Energy", "--yes"])
+    assert voted.exit_code == 0, voted.output
+    missing = runner.invoke(app, ["erc", "propose", "--party", "X", "--country", "CN"])
+    assert missing.exit_code == 2 and "--agency" in missing.output
+    for command in ("propose", "vote", "escalate"):
+        shown = runner.invoke(app, ["erc", command, "--help"]).output
+        assert "--agency" in shown and "--by " not in shown

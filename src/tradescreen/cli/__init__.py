@@ -1,10 +1,11 @@
-"""The `tradescreen` command. Each capability registers its commands from its own module."""
+"""The `tradescreen` command. Each capability defines its commands, as top-level functions on
+its own Typer app(s), in its own module; this module mounts them on the root app."""
 
 from __future__ import annotations
 
-import importlib
-
 import typer
+
+from tradescreen.cli import erc, history, lists, review, rules, screening, server
 
 app = typer.Typer(
     name="tradescreen",
@@ -13,11 +14,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# One module per capability; each defines `register(app)`.
-COMMAND_MODULES = ("lists", "history", "screening", "rules", "erc", "review", "server")
-
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"tradescreen.cli.{_name}").register(app)
+# One module per capability; a module's `app` holds its commands and its sub-groups.
+for _module in (lists, history, screening, rules, erc, review, server):
+    app.add_typer(_module.app)
 
 
 def main() -> None:

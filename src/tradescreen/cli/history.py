@@ -57,127 +57,125 @@ def status_json(status: ListingStatus) -> dict[str, Any]:
     }
 
 
-def register(app: typer.Typer) -> None:
-    """Add status and entity."""
+# This module's commands; `tradescreen.cli` mounts it on the root app.
+app = typer.Typer()
 
-    @app.command()
-    @handle_errors
-    def status(
-        name: Annotated[str, typer.Argument(help="Party name as written on the order")],
-        as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default today)")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
-    ) -> None:
-        """Say whether and how a party was restricted on a date, with citations."""
-        if not name.strip():
-            raise InputError("empty name", field="NAME")
-        date = parse_date(as_of) or dt.date.today()
-        with session_scope(get_engine()) as session:
-            screener = cached_screener(session)
-            hits = screener.screen(Party(name), threshold=STATUS_THRESHOLD, top=50)
-            report = status_report(session, [h.entity_id for h in hits], date)
-            owners = owners_on(session, name, date)
-        restricted = report.restricted
-        if as_json:
-            console.print_json(
-                json.dumps(
-                    {
-                        "name": name,
-                        "as_of": date.isoformat(),
-                        "restricted": restricted,
-                        "listings": [status_json(s) for s in report.listings],
-                        "owners": [
-                            {
-                                "owner": r.subject,
-                                "share": r.share,
-                                "valid_from": r.valid_from.isoformat() if r.valid_from else None,
-                                "valid_to": r.valid_to.isoformat() if r.valid_to else None,
-                                "source": r.source,
-                            }
-                            for r in owners
-                        ],
-                    }
-                )
-            )
-            return
-        verdict = "[bold red]RESTRICTED[/]" if restricted else "[green]not restricted by any list we hold[/]"
-        console.print(f"[bold]{name}[/] on {date.isoformat()}: {verdict}")
-        for r in owners:
-            share = f"{r.share:g}% " if r.share is not None else ""
-            until = f" until {r.valid_to.isoformat()}" if r.valid_to else ""
-            console.print(
-                f"Owned {share}by [bold]{r.subject}[/]{until} (ownership, not a listing; {r.source})"
-            )
-        if not report.listings:
-            console.print("No list entry matches this name.")
-            return
-        table = Table(show_lines=True)
-        for column in (
-            "list",
-            "entry",
-            "status on date",
-            "since",
-            "license requirement / policy",
-            "citations",
-        ):
-            table.add_column(column)
-        for s in report.listings:
-            policy = " / ".join(p for p in (s.license_requirement, s.license_policy) if p)
-            if s.footnotes:
-                policy += f"\nfootnote {', '.join(s.footnotes)}" + (
-                    ": Entity List foreign direct product rule §734.9(e)(1)" if "1" in s.footnotes else ""
-                )
-            if s.general_license_active:
-                policy += "\nTemporary General License in force (narrow authorizations)"
-            state = STATE_STYLE[s.state.value]
-            if s.unverified:
-                state += "\n[italic](relies on unverified facts)[/]"
-            table.add_row(
-                s.source.label,
-                f"{s.name}\n{s.entity_id}",
-                state,
-                s.since.isoformat() if s.since else "",
-                policy,
-                "; ".join(c.text for c in s.citations),
-            )
-        console.print(table)
 
-    @app.command()
-    @handle_errors
-    def entity(entity_id: Annotated[str, typer.Argument(help="Entity id, e.g. ofac_sdn:36")]) -> None:
-        """Show one list entity: names, addresses, identifiers, listing and history."""
-        with session_scope(get_engine()) as session:
-            found = get_entity(session, entity_id)
-            if found is None:
-                raise NotFoundError(f"no entity {entity_id!r} (ids look like 'ofac_sdn:36', see `screen`)")
-            events = timeline(session, entity_id)
-        entry = found.entry
-        console.print(f"[bold]{entry.name}[/]  ({found.id}, {entry.source.label}, {entry.kind.value})")
-        for alias in entry.aliases:
-            console.print(f"  alias ({alias.alias_type.value}): {alias.value}", highlight=False)
-        for address in entry.addresses:
-            console.print(f"  address: {address.full}", highlight=False)
-        for ident in entry.identifiers:
-            console.print(f"  {ident.type}: {ident.value}" + (f" ({ident.country})" if ident.country else ""))
-        if entry.programs:
-            console.print(f"  programs: {', '.join(entry.programs)}")
-        if entry.license_requirement or entry.license_policy:
-            console.print(f"  license requirement: {entry.license_requirement or '-'}", highlight=False)
-            console.print(f"  license review policy: {entry.license_policy or '-'}", highlight=False)
-        if entry.federal_register:
-            console.print(
-                f"  citations: {'; '.join(c.text for c in entry.federal_register)}", highlight=False
+@app.command()
+@handle_errors
+def status(
+    name: Annotated[str, typer.Argument(help="Party name as written on the order")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default today)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
+) -> None:
+    """Say whether and how a party was restricted on a date, with citations."""
+    if not name.strip():
+        raise InputError("empty name", field="NAME")
+    date = parse_date(as_of) or dt.date.today()
+    with session_scope(get_engine()) as session:
+        screener = cached_screener(session)
+        hits = screener.screen(Party(name), threshold=STATUS_THRESHOLD, top=50)
+        report = status_report(session, [h.entity_id for h in hits], date)
+        owners = owners_on(session, name, date)
+    restricted = report.restricted
+    if as_json:
+        console.print_json(
+            json.dumps(
+                {
+                    "name": name,
+                    "as_of": date.isoformat(),
+                    "restricted": restricted,
+                    "listings": [status_json(s) for s in report.listings],
+                    "owners": [
+                        {
+                            "owner": r.subject,
+                            "share": r.share,
+                            "valid_from": r.valid_from.isoformat() if r.valid_from else None,
+                            "valid_to": r.valid_to.isoformat() if r.valid_to else None,
+                            "source": r.source,
+                        }
+                        for r in owners
+                    ],
+                }
             )
-        if entry.linked_to:
-            console.print(f"  linked to: {'; '.join(entry.linked_to)}", highlight=False)
-        table = Table(title="History")
-        for column in ("date", "event", "description", "citation"):
-            table.add_column(column)
-        for e in events:
-            cite = (e.citation.text if e.citation else "") + ("" if e.verified else " (unverified)")
-            table.add_row(e.date.isoformat(), e.event_type.value, e.description, cite)
-        console.print(table if events else "  no dated events")
-        if events:
-            console.print(text_timeline([(e.date, e.event_type.value) for e in events]), highlight=False)
+        )
+        return
+    verdict = "[bold red]RESTRICTED[/]" if restricted else "[green]not restricted by any list we hold[/]"
+    console.print(f"[bold]{name}[/] on {date.isoformat()}: {verdict}")
+    for r in owners:
+        share = f"{r.share:g}% " if r.share is not None else ""
+        until = f" until {r.valid_to.isoformat()}" if r.valid_to else ""
+        console.print(f"Owned {share}by [bold]{r.subject}[/]{until} (ownership, not a listing; {r.source})")
+    if not report.listings:
+        console.print("No list entry matches this name.")
+        return
+    table = Table(show_lines=True)
+    for column in (
+        "list",
+        "entry",
+        "status on date",
+        "since",
+        "license requirement / policy",
+        "citations",
+    ):
+        table.add_column(column)
+    for s in report.listings:
+        policy = " / ".join(p for p in (s.license_requirement, s.license_policy) if p)
+        if s.footnotes:
+            policy += f"\nfootnote {', '.join(s.footnotes)}" + (
+                ": Entity List foreign direct product rule §734.9(e)(1)" if "1" in s.footnotes else ""
+            )
+        if s.general_license_active:
+            policy += "\nTemporary General License in force (narrow authorizations)"
+        state = STATE_STYLE[s.state.value]
+        if s.unverified:
+            state += "\n[italic](relies on unverified facts)[/]"
+        table.add_row(
+            s.source.label,
+            f"{s.name}\n{s.entity_id}",
+            state,
+            s.since.isoformat() if s.since else "",
+            policy,
+            "; ".join(c.text for c in s.citations),
+        )
+    console.print(table)
+
+
+@app.command()
+@handle_errors
+def entity(entity_id: Annotated[str, typer.Argument(help="Entity id, e.g. ofac_sdn:36")]) -> None:
+    """Show one list entity: names, addresses, identifiers, listing and history."""
+    with session_scope(get_engine()) as session:
+        found = get_entity(session, entity_id)
+        if found is None:
+            raise NotFoundError(f"no entity {entity_id!r} (ids look like 'ofac_sdn:36', see `screen`)")
+        events = timeline(session, entity_id)
+    entry = found.entry
+    console.print(f"[bold]{entry.name}[/]  ({found.id}, {entry.source.label}, {entry.kind.value})")
+    for alias in entry.aliases:
+        console.print(f"  alias ({alias.alias_type.value}): {alias.value}", highlight=False)
+    for address in entry.addresses:
+        console.print(f"  address: {address.full}", highlight=False)
+    for ident in entry.identifiers:
+        console.print(f"  {ident.type}: {ident.value}" + (f" ({ident.country})" if ident.country else ""))
+    if entry.programs:
+        console.print(f"  programs: {', '.join(entry.programs)}")
+    if entry.license_requirement or entry.license_policy:
+        console.print(f"  license requirement: {entry.license_requirement or '-'}", highlight=False)
+        console.print(f"  license review policy: {entry.license_policy or '-'}", highlight=False)
+    if entry.federal_register:
+        console.print(f"  citations: {'; '.join(c.text for c in entry.federal_register)}", highlight=False)
+    if entry.linked_to:
+        console.print(f"  linked to: {'; '.join(entry.linked_to)}", highlight=False)
+    table = Table(title="History")
+    for column in ("date", "event", "description", "citation"):
+        table.add_column(column)
+    for e in events:
+        cite = (e.citation.text if e.citation else "") + ("" if e.verified else " (unverified)")
+        table.add_row(e.date.isoformat(), e.event_type.value, e.description, cite)
+    console.print(table if events else "  no dated events")
+    if events:
+        console.print(text_timeline([(e.date, e.event_type.value) for e in events]), highlight=False)
 
 
 def text_timeline(points: list[tuple[dt.date, str]], width: int = 60) -> str:

@@ -68,139 +68,142 @@ def _report(result: LoadResult) -> None:
         )
 
 
-def register(app: typer.Typer) -> None:
-    """Add init, load, lists, diff and update."""
+# This module's commands; `tradescreen.cli` mounts it on the root app.
+app = typer.Typer()
 
-    @app.command()
-    @handle_errors
-    def init() -> None:
-        """Create or migrate the database and load the curated data shipped with tradescreen."""
-        get_engine()
-        _report(load_with_progress(CURATED_DIR, "curated"))
 
-    @app.command()
-    @handle_errors
-    def load(
-        path: Annotated[
-            Path, typer.Argument(help="List file (OFAC sdn.csv/cons_prim.csv, CSL, dpl.txt, ...)")
-        ],
-        format: Annotated[str | None, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}")] = None,
-    ) -> None:
-        """Import a list file as a new version (atomic; a broken file changes nothing)."""
-        _report(load_with_progress(path, format))
+@app.command()
+@handle_errors
+def init() -> None:
+    """Create or migrate the database and load the curated data shipped with tradescreen."""
+    get_engine()
+    _report(load_with_progress(CURATED_DIR, "curated"))
 
-    @app.command("lists")
-    @handle_errors
-    def lists_command(
-        feed: Annotated[str | None, typer.Option(help="Only this feed")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
-    ) -> None:
-        """Show the loaded list versions."""
-        with session_scope(get_engine()) as session:
-            versions = list_versions(session, feed)
-        if as_json:
-            console.print_json(
-                json.dumps(
-                    [
-                        {
-                            "id": v.id,
-                            "feed": v.feed,
-                            "file": v.file_name,
-                            "sha256": v.sha256,
-                            "rows": v.row_count,
-                            "loaded_at": v.loaded_at.isoformat(),
-                            "active": v.active,
-                        }
-                        for v in versions
-                    ]
-                )
-            )
-            return
-        table = Table(title="List versions")
-        for column in ("id", "feed", "file", "sha256", "rows", "loaded at", "active"):
-            table.add_column(column)
-        for v in versions:
-            table.add_row(
-                str(v.id),
-                v.feed,
-                v.file_name,
-                v.sha256[:12],
-                str(v.row_count),
-                v.loaded_at.strftime("%Y-%m-%d %H:%M"),
-                "✓" if v.active else "",
-            )
-        console.print(table)
 
-    @app.command()
-    @handle_errors
-    def diff(
-        old: Annotated[int, typer.Argument(help="Older version id")],
-        new: Annotated[int, typer.Argument(help="Newer version id")],
-        as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
-    ) -> None:
-        """Show entries added, removed and changed between two versions of a feed."""
-        with session_scope(get_engine()) as session:
-            result = diff_versions(session, old, new)
-        if as_json:
-            payload: dict[str, Any] = {
-                "feed": result.feed,
-                "from": old,
-                "to": new,
-                "added": [vars_of(e) for e in result.added],
-                "removed": [vars_of(e) for e in result.removed],
-                "changed": [
+@app.command()
+@handle_errors
+def load(
+    path: Annotated[Path, typer.Argument(help="List file (OFAC sdn.csv/cons_prim.csv, CSL, dpl.txt, ...)")],
+    format: Annotated[str | None, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}")] = None,
+) -> None:
+    """Import a list file as a new version (atomic; a broken file changes nothing)."""
+    _report(load_with_progress(path, format))
+
+
+@app.command("lists")
+@handle_errors
+def lists_command(
+    feed: Annotated[str | None, typer.Option(help="Only this feed")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
+) -> None:
+    """Show the loaded list versions."""
+    with session_scope(get_engine()) as session:
+        versions = list_versions(session, feed)
+    if as_json:
+        console.print_json(
+            json.dumps(
+                [
                     {
-                        "entry": vars_of(c.entry),
-                        "changes": [{"field": f.field, "old": f.old, "new": f.new} for f in c.changes],
+                        "id": v.id,
+                        "feed": v.feed,
+                        "file": v.file_name,
+                        "sha256": v.sha256,
+                        "rows": v.row_count,
+                        "loaded_at": v.loaded_at.isoformat(),
+                        "active": v.active,
                     }
-                    for c in result.changed
-                ],
-            }
-            console.print_json(json.dumps(payload, default=str))
-            return
-        console.print(
-            f"[bold]{result.feed}[/]: version {old} → {new}: "
-            f"[green]+{len(result.added)}[/] [red]-{len(result.removed)}[/] "
-            f"[yellow]~{len(result.changed)}[/]"
+                    for v in versions
+                ]
+            )
         )
-        for e in result.added:
-            console.print(f"  [green]+[/] {e.name} ({e.source}, {e.entity_id})", highlight=False)
-        for e in result.removed:
-            console.print(f"  [red]-[/] {e.name} ({e.source}, {e.entity_id})", highlight=False)
-        for c in result.changed:
-            fields = ", ".join(f.field for f in c.changes)
-            console.print(f"  [yellow]~[/] {c.entry.name} ({c.entry.entity_id}): {fields}", highlight=False)
+        return
+    table = Table(title="List versions")
+    for column in ("id", "feed", "file", "sha256", "rows", "loaded at", "active"):
+        table.add_column(column)
+    for v in versions:
+        table.add_row(
+            str(v.id),
+            v.feed,
+            v.file_name,
+            v.sha256[:12],
+            str(v.row_count),
+            v.loaded_at.strftime("%Y-%m-%d %H:%M"),
+            "✓" if v.active else "",
+        )
+    console.print(table)
 
-    @app.command()
-    @handle_errors
-    def update(
-        mirror: Annotated[str | None, typer.Option(help="Directory or URL laid out like shared/data")] = None,
-        feeds: Annotated[str | None, typer.Option(help="Comma-separated feeds (default: all)")] = None,
-        retries: Annotated[int, typer.Option(min=1, max=10)] = 3,
-        timeout: Annotated[float, typer.Option(help="Seconds per request")] = 30.0,
-    ) -> None:
-        """Download the official lists (or read a mirror) and load each as a new version."""
-        sources = configured_sources()
-        wanted = [f.strip() for f in feeds.split(",")] if feeds else list(sources)
-        unknown = [f for f in wanted if f not in sources]
-        if unknown:
-            raise InputError(f"unknown feed {unknown[0]!r}; known: {', '.join(sources)}", field="--feeds")
-        failed = 0
-        with tempfile.TemporaryDirectory(prefix="tradescreen-update-") as tmp:
-            for feed in wanted:
-                try:
-                    path = download_feed(
-                        feed, sources[feed], Path(tmp) / feed, mirror=mirror, retries=retries, timeout=timeout
-                    )
-                    first = sources[feed][0]
-                    origin = (mirror.rstrip("/") + "/" + first.mirror_path) if mirror else first.url
-                    _report(load_with_progress(path, origin=origin))
-                except (DownloadError, InputError) as exc:
-                    failed += 1
-                    console.print(f"[red]{feed}: {exc}[/] (active version unchanged)", highlight=False)
-        _monitor_book()
-        if failed:
-            raise typer.Exit(2)
+
+@app.command()
+@handle_errors
+def diff(
+    old: Annotated[int, typer.Argument(help="Older version id")],
+    new: Annotated[int, typer.Argument(help="Newer version id")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
+) -> None:
+    """Show entries added, removed and changed between two versions of a feed."""
+    with session_scope(get_engine()) as session:
+        result = diff_versions(session, old, new)
+    if as_json:
+        payload: dict[str, Any] = {
+            "feed": result.feed,
+            "from": old,
+            "to": new,
+            "added": [vars_of(e) for e in result.added],
+            "removed": [vars_of(e) for e in result.removed],
+            "changed": [
+                {
+                    "entry": vars_of(c.entry),
+                    "changes": [{"field": f.field, "old": f.old, "new": f.new} for f in c.changes],
+                }
+                for c in result.changed
+            ],
+        }
+        console.print_json(json.dumps(payload, default=str))
+        return
+    console.print(
+        f"[bold]{result.feed}[/]: version {old} → {new}: "
+        f"[green]+{len(result.added)}[/] [red]-{len(result.removed)}[/] "
+        f"[yellow]~{len(result.changed)}[/]"
+    )
+    for e in result.added:
+        console.print(f"  [green]+[/] {e.name} ({e.source}, {e.entity_id})", highlight=False)
+    for e in result.removed:
+        console.print(f"  [red]-[/] {e.name} ({e.source}, {e.entity_id})", highlight=False)
+    for c in result.changed:
+        fields = ", ".join(f.field for f in c.changes)
+        console.print(f"  [yellow]~[/] {c.entry.name} ({c.entry.entity_id}): {fields}", highlight=False)
+
+
+@app.command()
+@handle_errors
+def update(
+    mirror: Annotated[str | None, typer.Option(help="Directory or URL laid out like shared/data")] = None,
+    feeds: Annotated[str | None, typer.Option(help="Comma-separated feeds (default: all)")] = None,
+    retries: Annotated[int, typer.Option(min=1, max=10)] = 3,
+    timeout: Annotated[float, typer.Option(help="Seconds per request")] = 30.0,
+) -> None:
+    """Download the official lists (or read a mirror) and load each as a new version."""
+    sources = configured_sources()
+    wanted = [f.strip() for f in feeds.split(",")] if feeds else list(sources)
+    unknown = [f for f in wanted if f not in sources]
+    if unknown:
+        raise InputError(f"unknown feed {unknown[0]!r}; known: {', '.join(sources)}", field="--feeds")
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="tradescreen-update-") as tmp:
+        for feed in wanted:
+            try:
+                path = download_feed(
+                    feed, sources[feed], Path(tmp) / feed, mirror=mirror, retries=retries, timeout=timeout
+                )
+                first = sources[feed][0]
+                origin = (mirror.rstrip("/") + "/" + first.mirror_path) if mirror else first.url
+                _report(load_with_progress(path, origin=origin))
+            except (DownloadError, InputError) as exc:
+                failed += 1
+                console.print(f"[red]{feed}: {exc}[/] (active version unchanged)", highlight=False)
+    _monitor_book()
+    if failed:
+        raise typer.Exit(2)
 
 
 def _monitor_book() -> None:

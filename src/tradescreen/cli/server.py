@@ -14,75 +14,79 @@ from tradescreen.errors import NotFoundError
 from tradescreen.store.api_tables import ApiKeyRow
 from tradescreen.store.db import get_engine, session_scope
 
+# This module's commands; `tradescreen.cli` mounts it on the root app.
+app = typer.Typer()
 
-def register(app: typer.Typer) -> None:
-    """Add serve and the keys group."""
 
-    @app.command()
-    @handle_errors
-    def serve(
-        host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
-        port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
-    ) -> None:
-        """Serve the REST API (/api/v1, docs at /docs) and the web UI (/)."""
-        import uvicorn
+@app.command()
+@handle_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the REST API (/api/v1, docs at /docs) and the web UI (/)."""
+    import uvicorn
 
-        from tradescreen.api.app import create_app
+    from tradescreen.api.app import create_app
 
-        if local_auth_enabled():
-            console.print(
-                "[yellow]TRADESCREEN_LOCAL_AUTH is on: requests from this machine without an API key "
-                "act as a local admin. Turn it off for anything but local use.[/]"
-            )
-        else:
-            console.print("API keys required (create one with `tradescreen keys create --role screener`).")
-        console.print(f"tradescreen on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
-        uvicorn.run(create_app(), host=host, port=port, log_level="warning")
-
-    keys = typer.Typer(help="API keys (stored hashed; a key is shown once).", no_args_is_help=True)
-    app.add_typer(keys, name="keys")
-
-    @keys.command("create")
-    @handle_errors
-    def keys_create(
-        role: Annotated[str, typer.Option(help="viewer, screener or admin")],
-        name: Annotated[str, typer.Option(help="Who or what the key is for")] = "default",
-    ) -> None:
-        """Create a key and print it once."""
-        with session_scope(get_engine()) as session:
-            key = create_key(session, Role.parse(role), name)
-        console.print(key, highlight=False)
+    if local_auth_enabled():
         console.print(
-            f"[dim]role {role.lower()}, name {name}: store it now, it cannot be shown again[/]",
-            highlight=False,
+            "[yellow]TRADESCREEN_LOCAL_AUTH is on: requests from this machine without an API key "
+            "act as a local admin. Turn it off for anything but local use.[/]"
         )
+    else:
+        console.print("API keys required (create one with `tradescreen keys create --role screener`).")
+    console.print(f"tradescreen on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
 
-    @keys.command("list")
-    @handle_errors
-    def keys_list() -> None:
-        """List keys (prefix, role, name), never the keys themselves."""
-        table = Table()
-        for column in ("id", "prefix", "role", "name", "created", "revoked"):
-            table.add_column(column)
-        with session_scope(get_engine()) as session:
-            for row in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id)):
-                table.add_row(
-                    str(row.id),
-                    row.prefix + "…",
-                    row.role,
-                    row.name,
-                    row.created_at.strftime("%Y-%m-%d"),
-                    "yes" if row.revoked else "",
-                )
-        console.print(table)
 
-    @keys.command("revoke")
-    @handle_errors
-    def keys_revoke(key_id: Annotated[int, typer.Argument()]) -> None:
-        """Revoke a key by id."""
-        with session_scope(get_engine()) as session:
-            row = session.get(ApiKeyRow, key_id)
-            if row is None:
-                raise NotFoundError(f"no key {key_id}")
-            row.revoked = True
-        console.print(f"key {key_id} revoked")
+keys_app = typer.Typer(help="API keys (stored hashed; a key is shown once).", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("create")
+@handle_errors
+def keys_create(
+    role: Annotated[str, typer.Option(help="viewer, screener or admin")],
+    name: Annotated[str, typer.Option(help="Who or what the key is for")] = "default",
+) -> None:
+    """Create a key and print it once."""
+    with session_scope(get_engine()) as session:
+        key = create_key(session, Role.parse(role), name)
+    console.print(key, highlight=False)
+    console.print(
+        f"[dim]role {role.lower()}, name {name}: store it now, it cannot be shown again[/]",
+        highlight=False,
+    )
+
+
+@keys_app.command("list")
+@handle_errors
+def keys_list() -> None:
+    """List keys (prefix, role, name), never the keys themselves."""
+    table = Table()
+    for column in ("id", "prefix", "role", "name", "created", "revoked"):
+        table.add_column(column)
+    with session_scope(get_engine()) as session:
+        for row in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id)):
+            table.add_row(
+                str(row.id),
+                row.prefix + "…",
+                row.role,
+                row.name,
+                row.created_at.strftime("%Y-%m-%d"),
+                "yes" if row.revoked else "",
+            )
+    console.print(table)
+
+
+@keys_app.command("revoke")
+@handle_errors
+def keys_revoke(key_id: Annotated[int, typer.Argument()]) -> None:
+    """Revoke a key by id."""
+    with session_scope(get_engine()) as session:
+        row = session.get(ApiKeyRow, key_id)
+        if row is None:
+            raise NotFoundError(f"no key {key_id}")
+        row.revoked = True
+    console.print(f"key {key_id} revoked")
