@@ -46,20 +46,24 @@ def test_auth_and_roles(api: tuple[str, dict[str, str], Engine]) -> None:
         base + "/api/v1/screen", json=body, headers={"Authorization": f"Bearer {keys['screener']}"}
     )
     assert ok.status_code == 200
-    assert ok.json()["results"][0]["hits"][0]["list_name"] == "Huawei Technologies Co., Ltd."
+    first = ok.json()["results"][0]["results"][0]
+    assert "Huawei Technologies Co., Ltd." in {m["name"] for m in first["memberships"]}
 
 
 def test_search_lists_entities_diff(api: tuple[str, dict[str, str], Engine]) -> None:
     base, keys, _ = api
     key = keys["viewer"]
     found = _get(base, "/api/v1/search", key, name="华为技术有限公司", limit=3).json()
-    assert found["results"] and found["results"][0]["entity_id"].startswith("curated:huawei")
+    assert found["results"] and any(
+        m["entry_id"].startswith("curated:huawei") for m in found["results"][0]["memberships"]
+    )
     assert "pinyin" in found["results"][0]["explanation"]
+    assert found["lists"] and found["as_of"] and found["hit"] is True
     before = _get(base, "/api/v1/search", key, name="Xiaomi Corporation", as_of="2020-06-01").json()
     during = _get(base, "/api/v1/search", key, name="Xiaomi Corporation", as_of="2021-02-01").json()
     assert not before["results"] and during["results"]
     only_el = _get(base, "/api/v1/search", key, name="Huawei Technologies", sources="EL").json()
-    assert {r["source"] for r in only_el["results"]} == {"EL"}
+    assert {m["list"] for r in only_el["results"] for m in r["memberships"]} == {"EL"}
     versions = _get(base, "/api/v1/lists", key).json()
     assert {v["feed"] for v in versions} == {"curated", "csl"}
     entity = _get(base, "/api/v1/entities/curated:huawei:EL", key, as_of="2020-06-01").json()

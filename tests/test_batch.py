@@ -9,13 +9,13 @@ from sqlalchemy import Engine
 
 from tradescreen.batch import screen_csv
 from tradescreen.errors import InputError
-from tradescreen.match.screen import screener_for
+from tradescreen.services.screeners import screener_for
 from tradescreen.store.db import session_scope
 
 
 def test_engines_agree(loaded_engine: Engine, tmp_path: Path) -> None:
     with session_scope(loaded_engine) as s:
-        screener = screener_for(s)[0]
+        screener = screener_for(s).screener
     names = [
         "Huawei Technologies Co Ltd",
         "KIM Jong Un",
@@ -39,7 +39,7 @@ def test_engines_agree(loaded_engine: Engine, tmp_path: Path) -> None:
 
 def test_bad_input_leaves_no_output(loaded_engine: Engine, tmp_path: Path) -> None:
     with session_scope(loaded_engine) as s:
-        screener = screener_for(s)[0]
+        screener = screener_for(s).screener
     src = tmp_path / "in.csv"
     src.write_text("id,name\n1,a\n2,\n", encoding="utf-8")
     out = tmp_path / "out.csv"

@@ -29,6 +29,13 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
+def _init_official(shared_data: Path) -> None:
+    """The curated data and one official list (the store refuses to screen without one)."""
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    loaded = runner.invoke(app, ["load", str(shared_data / "csl_sample" / "dpl.txt")])
+    assert loaded.exit_code == 0, loaded.output
+
+
 def test_load_lists_diff_and_noop(db: str, shared_data: Path) -> None:
     result = runner.invoke(app, ["load", str(shared_data / "csl_sample" / "dpl.txt")])
     assert result.exit_code == 0, result.output
@@ -56,8 +63,8 @@ def test_invalid_files_exit_2_and_keep_active_version(db: str, shared_data: Path
     assert len(versions) == 1 and versions[0]["active"]
 
 
-def test_status_xiaomi_as_of(db: str) -> None:
-    assert runner.invoke(app, ["init"]).exit_code == 0
+def test_status_xiaomi_as_of(db: str, shared_data: Path) -> None:
+    _init_official(shared_data)
     feb = json.loads(
         runner.invoke(app, ["status", "Xiaomi Corporation", "--as-of", "2021-02-01", "--json"]).output
     )
@@ -83,25 +90,28 @@ def test_entity_command(db: str) -> None:
     assert runner.invoke(app, ["entity", "nope:1"]).exit_code == 2
 
 
-def test_screen_exit_codes_and_json(db: str) -> None:
-    runner.invoke(app, ["init"])
+def test_screen_exit_codes_and_json(db: str, shared_data: Path) -> None:
+    _init_official(shared_data)
     hit = runner.invoke(app, ["screen", "HUAWEI TECH. CO LTD", "--json", "--fail-on-hit"])
     assert hit.exit_code == 1
-    assert json.loads(hit.output)["hits"][0]["list_name"] == "Huawei Technologies Co., Ltd."
+    first = json.loads(hit.output)["results"][0]
+    assert "Huawei Technologies Co., Ltd." in {m["name"] for m in first["memberships"]}
     assert runner.invoke(app, ["screen", "Completely Unrelated Bakery", "--fail-on-hit"]).exit_code == 0
     assert runner.invoke(app, ["screen", "Huawei", "--sources", "XX"]).exit_code == 2
     assert runner.invoke(app, ["screen", "   "]).exit_code == 2
 
 
-def test_screen_file_and_compare_file(db: str, tmp_path: Path) -> None:
-    runner.invoke(app, ["init"])
+def test_screen_file_and_compare_file(db: str, tmp_path: Path, shared_data: Path) -> None:
+    _init_official(shared_data)
     src = tmp_path / "in.csv"
     src.write_text("id,name,country\n1,华为技术有限公司,CN\n2,Kind Bakery,US\n", encoding="utf-8")
     out = tmp_path / "out.csv"
     result = runner.invoke(app, ["screen-file", str(src), "--out", str(out)])
     assert result.exit_code == 0, result.output
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "id,name,rank,score,entity_id,source,list_name,matched_name,programs,explanation"
+    assert lines[0] == (
+        "id,name,rank,score,entity_id,source,list_name,matched_name,programs,explanation,state,since,lists"
+    )
     assert all(line.startswith("1,") for line in lines[1:]) and len(lines) > 1
     bad = tmp_path / "bad.csv"
     bad.write_text("id,nom\n1,x\n", encoding="utf-8")
@@ -217,8 +227,8 @@ def test_real_subprocess(tmp_path: Path, shared_data: Path) -> None:
     assert "Traceback" not in bad.stderr + bad.stdout
 
 
-def test_screen_shows_listed_owners_on_the_date(db: str) -> None:
-    runner.invoke(app, ["init"])
+def test_screen_shows_listed_owners_on_the_date(db: str, shared_data: Path) -> None:
+    _init_official(shared_data)
     owned = json.loads(
         runner.invoke(app, ["screen", "Honor Device Co., Ltd.", "--as-of", "2020-06-01", "--json"]).output
     )

@@ -32,10 +32,13 @@ def test_screen_json_sources_and_country(db: str) -> None:
         app, ["screen", "Hua Wei Technologies", "--country", "CN", "--sources", "EL", "--json"]
     )
     assert result.exit_code == 0, result.output
-    hits = json.loads(result.output)["hits"]
-    assert hits and {h["source"] for h in hits} == {"EL"}
-    assert hits[0]["list_name"] == "Huawei Technologies Co., Ltd."
-    assert "country CN agrees" in hits[0]["explanation"]
+    answer = json.loads(result.output)
+    results = answer["results"]
+    assert results and {m["list"] for r in results for m in r["memberships"]} == {"EL"}
+    assert "Huawei Technologies Co., Ltd." in {m["name"] for m in results[0]["memberships"]}
+    assert "country CN agrees" in results[0]["explanation"]
+    assert answer["as_of"] and {item["feed"] for item in answer["lists"]} >= {"csl", "curated"}
+    assert all(m["state"] == "listed" for r in results for m in r["memberships"])
 
 
 @pytest.mark.parametrize(
@@ -58,7 +61,7 @@ def test_screen_bad_options_exit_2(db: str, args: list[str], field: str) -> None
 def test_screen_very_long_name(db: str) -> None:
     result = runner.invoke(app, ["screen", "Huawei Technologies " * 500, "--json"])
     assert result.exit_code == 0, result.output
-    assert isinstance(json.loads(result.output)["hits"], list)
+    assert isinstance(json.loads(result.output)["results"], list)
 
 
 def test_compare_scores_siblings_low_and_variants_high(db: str) -> None:

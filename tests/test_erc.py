@@ -12,7 +12,7 @@ from tradescreen import erc
 from tradescreen.config import CURATED_DIR
 from tradescreen.domain import Party
 from tradescreen.history import ListingState, status_report
-from tradescreen.match.screen import screen_parties
+from tradescreen.services.screeners import screener_for
 from tradescreen.store.db import session_scope
 from tradescreen.store.erc_tables import ErcStepRow
 from tradescreen.store.load import load_path
@@ -64,8 +64,9 @@ def _honor_to_president(store: Engine) -> int:
 
 def _honor_listed(store: Engine, on: dt.date) -> bool:
     with session_scope(store) as s:
-        hits = screen_parties(s, [Party(HONOR)], as_of=on)[0].hits
-    return any(h.entity_id.startswith("erc:") for h in hits)
+        hits = screener_for(s).screener.screen(Party(HONOR))
+        report = status_report(s, [h.entity_id for h in hits], on)
+    return any(st.entity_id.startswith("erc:") and st.restricted for st in report.listings)
 
 
 def test_honor_listed_by_the_president(store: Engine) -> None:

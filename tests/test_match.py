@@ -10,14 +10,16 @@ from sqlalchemy import Engine
 
 from tradescreen.domain import EntityKind, Identifier, ListSource, Party
 from tradescreen.match.normalize import normalize_name
-from tradescreen.match.screen import DEFAULT_THRESHOLD, Screener, compare, screen_parties, screener_for
+from tradescreen.match.screen import DEFAULT_THRESHOLD, Screener, compare
+from tradescreen.services.screeners import screener_for
+from tradescreen.services.screening import screen_party
 from tradescreen.store.db import session_scope
 
 
 @pytest.fixture(scope="module")
 def screener(loaded_engine: Engine) -> Screener:
     with session_scope(loaded_engine) as s:
-        return screener_for(s)[0]
+        return screener_for(s).screener
 
 
 @pytest.mark.parametrize(
@@ -99,13 +101,16 @@ def test_screener_pickles(screener: Screener) -> None:
 def test_as_of_screening(loaded_engine: Engine) -> None:
     with session_scope(loaded_engine) as s:
         before, during, after = (
-            screen_parties(s, [Party("Xiaomi Corporation")], as_of=d)[0]
+            screen_party(s, Party("Xiaomi Corporation"), as_of=d, actor="test", record=False)
             for d in (dt.date(2021, 1, 13), dt.date(2021, 2, 1), dt.date(2021, 6, 1))
         )
     xiaomi = "curated:xiaomi:1237"
-    assert xiaomi not in {h.entity_id for h in before.hits}
-    assert xiaomi in {h.entity_id for h in during.hits}
-    assert xiaomi not in {h.entity_id for h in after.hits}
+    def live(response: object) -> set[str]:
+        return {m.entry_id for r in response.hits for m in r.memberships if m.live}  # type: ignore[attr-defined]
+
+    assert xiaomi not in live(before)
+    assert xiaomi in live(during)
+    assert xiaomi not in live(after)
 
 
 @pytest.mark.parametrize(

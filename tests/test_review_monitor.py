@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import Engine, select, text
 
 from tradescreen import certificate, monitor, review
-from tradescreen.domain import Party
-from tradescreen.match.screen import Screener, screen_parties
+from tradescreen.domain import Party, ScreeningResult
+from tradescreen.match.screen import Screener
+from tradescreen.services.screeners import screener_for
 from tradescreen.sources.csl import parse_csl_csv
 from tradescreen.store import audit
 from tradescreen.store.db import session_scope
@@ -33,7 +34,8 @@ def store(engine: Engine, shared_data: Path) -> Engine:
 
 def _screen(engine: Engine, name: str, customer: str) -> review.RecordedScreening:
     with session_scope(engine) as s:
-        result = screen_parties(s, [Party(name, id=customer)])[0]
+        party = Party(name, id=customer)
+        result = ScreeningResult(party, tuple(screener_for(s).screener.screen(party)))
         return review.record_screening(s, result, actor="tester", customer_id=customer)
 
 

@@ -15,8 +15,8 @@ from tests.live_server import live_server
 from tests.test_web import SHOTS
 from tradescreen import erc, review
 from tradescreen.config import CURATED_DIR
-from tradescreen.domain import Party
-from tradescreen.match.screen import screen_parties
+from tradescreen.domain import Party, ScreeningResult
+from tradescreen.services.screeners import screener_for
 from tradescreen.store.db import make_engine, migrate, session_scope
 from tradescreen.store.load import load_path
 
@@ -32,7 +32,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with session_scope(engine) as s:
         load_path(s, CURATED_DIR)
         for name in ("Huawei Technologies Co Ltd", "Hikvision"):
-            review.record_screening(s, screen_parties(s, [Party(name, id=name[:3])])[0], actor="tester")
+            party = Party(name, id=name[:3])
+            hits = tuple(screener_for(s).screener.screen(party))
+            review.record_screening(s, ScreeningResult(party, hits), actor="tester")
         case = erc.propose(
             s,
             action="add",

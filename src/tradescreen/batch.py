@@ -245,9 +245,14 @@ def screen_csv(
     top: int = 10,
     chunk_size: int = CHUNK_SIZE,
     on_progress: ProgressCallback | None = None,
+    rows_for: Callable[[Party, list[Hit]], list[dict[str, Any]]] = hit_rows,
+    columns: Sequence[str] = OUTPUT_COLUMNS,
 ) -> BatchSummary:
     """Screen every row of `in_path`, writing hits to `out_path` (written to a temporary
-    file and renamed at the end, so a failed run leaves no partial output)."""
+    file and renamed at the end, so a failed run leaves no partial output).
+
+    `rows_for` turns one party's hits into output rows (in this process, in input order):
+    the screening service passes one that records the screening and adds listing states."""
     if top < 1:
         raise InputError("must be at least 1", field="--top")
     parties = read_parties(in_path)
@@ -256,15 +261,16 @@ def screen_csv(
     done = hits_total = with_hits = 0
     try:
         with tmp.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.DictWriter(out, fieldnames=OUTPUT_COLUMNS)
+            writer = csv.DictWriter(out, fieldnames=list(columns))
             writer.writeheader()
             for chunk, results in _results(
                 screener, _chunks(parties, chunk_size), engine, scheduler, workers, threshold, top
             ):
                 for party, hits in zip(chunk, results, strict=True):
-                    writer.writerows(hit_rows(party, hits))
-                    hits_total += len(hits)
-                    with_hits += bool(hits)
+                    rows = rows_for(party, hits)
+                    writer.writerows(rows)
+                    hits_total += len(rows)
+                    with_hits += bool(rows)
                 done += len(chunk)
                 if on_progress:
                     on_progress(done)

@@ -107,6 +107,25 @@ class EventType(StrEnum):
     NOTE = "note"
 
 
+class MembershipState(StrEnum):
+    """How one list membership stood on the date asked (the screening result's vocabulary)."""
+
+    LISTED = "listed"
+    REMOVED = "removed"  # taken off the list (a removal notice, or gone from the newer file)
+    ENJOINED = "enjoined"  # still on the list; a court halted enforcement
+    EXPIRED = "expired"  # ended on the end date the list itself gives
+    NOT_YET_LISTED = "not_yet_listed"
+
+    @property
+    def live(self) -> bool:
+        """True when the membership is in force that day: only these are hits and alerts.
+
+        An enjoined listing is still on the list: it is shown as a hit (for review, with the
+        injunction explained) rather than hidden.
+        """
+        return self in (MembershipState.LISTED, MembershipState.ENJOINED)
+
+
 @dataclass(frozen=True, slots=True)
 class Name:
     """One name of an entry: the primary name or an alias."""

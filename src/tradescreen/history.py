@@ -57,6 +57,10 @@ class ListingStatus:
     events: tuple[ListingEvent, ...] = ()  # events up to and including as_of
     general_license_active: bool = False
     unverified: tuple[str, ...] = ()  # descriptions of unverified facts relied on
+    listed_from: dt.date | None = None  # start of the listing period in force or last ended
+    ended_on: dt.date | None = None  # when a removed listing ended
+    ended_by_list_date: bool = False  # the end is the list's own end date (an expiry)
+    listed_later: dt.date | None = None  # for a listing not yet in force: when it starts
 
     @property
     def restricted(self) -> bool:
@@ -137,6 +141,8 @@ def _status(entity: Entity, in_active: bool, events: list[ListingEvent], as_of: 
     state = ListingState.NOT_YET_LISTED
     since: dt.date | None = None
     general_license = False
+    listed_from: dt.date | None = None
+    ended: ListingEvent | None = None
     has_start = any(e.event_type is EventType.ADDED for e in events)
     if not has_start and in_active:
         # Listed at an unknown earlier date; later events (a removal by an ERC decision,
@@ -147,9 +153,11 @@ def _status(entity: Entity, in_active: bool, events: list[ListingEvent], as_of: 
         if kind is EventType.ADDED or (
             kind is EventType.INJUNCTION_LIFTED and state is ListingState.ENJOINED
         ):
+            if kind is EventType.ADDED:
+                listed_from, ended = event.date, None
             state, since = ListingState.LISTED, event.date
         elif kind is EventType.REMOVED:
-            state, since = ListingState.REMOVED, event.date
+            state, since, ended = ListingState.REMOVED, event.date, event
         elif kind is EventType.ENJOINED and state.restricted:
             state, since = ListingState.ENJOINED, event.date
         elif kind is EventType.GENERAL_LICENSE:
@@ -168,6 +176,9 @@ def _status(entity: Entity, in_active: bool, events: list[ListingEvent], as_of: 
     if fdp and fdp[0].date > as_of:
         footnotes = tuple(f for f in footnotes if f != "1")
     unverified = tuple(e.description for e in past if not e.verified)
+    later = next(
+        (e.date for e in events if e.event_type is EventType.ADDED and e.date > as_of), None
+    )
     return ListingStatus(
         entity_id=entity.id,
         source=entry.source,
@@ -183,6 +194,10 @@ def _status(entity: Entity, in_active: bool, events: list[ListingEvent], as_of: 
         events=past,
         general_license_active=general_license and state is ListingState.LISTED,
         unverified=unverified,
+        listed_from=listed_from,
+        ended_on=ended.date if ended is not None and state is ListingState.REMOVED else None,
+        ended_by_list_date=ended is not None and ended.origin == "entry",
+        listed_later=later if state is ListingState.NOT_YET_LISTED else None,
     )
 
 
@@ -215,12 +230,6 @@ def _with_entry_dates(entity: Entity, events: list[ListingEvent]) -> list[Listin
             )
         )
     return sorted([*events, *extra], key=lambda e: e.date) if extra else events
-
-
-def listings_on(session: Session, entity_id: str, date: dt.date) -> ListingStatus | None:
-    """How the listing of `entity_id` stood on `date` (None for an unknown entity)."""
-    report = status_report(session, [entity_id], date)
-    return report.listings[0] if report.listings else None
 
 
 def status_report(session: Session, entity_ids: Iterable[str], as_of: dt.date) -> StatusReport:

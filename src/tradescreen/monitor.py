@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from tradescreen.domain import EntityKind, Party, ScreeningResult
 from tradescreen.errors import InputError
+from tradescreen.history import ListingState, status_report
 from tradescreen.match.screen import Screener
 from tradescreen.review import record_screening
 from tradescreen.store.diff import diff_versions
@@ -115,6 +116,16 @@ class MonitorRun:
     new_alerts: list[int] = field(default_factory=list)
 
 
+def live_entity_ids(session: Session, entity_ids: list[str], on: dt.date) -> set[str]:
+    """The entities whose listing is in force on `on` (listed, or listed but enjoined)."""
+    report = status_report(session, entity_ids, on)
+    return {
+        s.entity_id
+        for s in report.listings
+        if s.state in (ListingState.LISTED, ListingState.LISTED_UNKNOWN_START, ListingState.ENJOINED)
+    }
+
+
 def run(
     session: Session,
     *,
@@ -134,6 +145,9 @@ def run(
         if mark is not None:
             affected = diff_versions(session, mark.version_id, version.id).affected_entity_ids
             entities = [e for e in entities if e.id in affected]
+        # Like screening: only listings live today alert (removed or future ones never do).
+        live = live_entity_ids(session, [e.id for e in entities], dt.date.today())
+        entities = [e for e in entities if e.id in live]
         result.feeds[version.feed] = (mark.version_id if mark else None, version.id, len(entities))
         if entities and parties:
             screener = Screener.build(entities)

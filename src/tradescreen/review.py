@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,6 +38,7 @@ class RecordedScreening:
     screening_id: int
     new_alerts: list[int]
     suppressed: list[str]  # entity ids not raised because they were cleared before
+    seen_alerts: list[int] = field(default_factory=list)  # open alerts this screening repeated
 
 
 def _entry_hash(session: Session, entity_id: str) -> str:
@@ -54,10 +56,26 @@ def _customer_key(customer_id: str | None, name: str) -> str:
     return f"id:{customer_id}" if customer_id else f"name:{name.casefold()}"
 
 
+def party_key(customer_id: str | None, name: str) -> str:
+    """Who an alert is about: the customer id, or the name as screened (case-folded)."""
+    return _customer_key(customer_id, name)
+
+
 def record_screening(
-    session: Session, result: ScreeningResult, *, actor: str, customer_id: str | None = None
+    session: Session,
+    result: ScreeningResult,
+    *,
+    actor: str,
+    customer_id: str | None = None,
+    details: list[dict[str, Any]] | None = None,
+    ownership: list[dict[str, Any]] | None = None,
 ) -> RecordedScreening:
-    """Store a screening and its hits, raising alerts for hits not cleared before."""
+    """Store a screening and its hits, raising alerts for hits not cleared before.
+
+    `result.hits` are what may alert (the caller passes live listings only); `details`,
+    when given, is the full answer kept with the screening (results with every membership).
+    One open alert per (party key, entity): a repeat updates its last seen date and count.
+    """
     versions = [
         {"id": v.id, "feed": v.feed, "sha256": v.sha256}
         for v in session.scalars(select(ListVersionRow).where(ListVersionRow.id.in_(result.version_ids)))
@@ -80,13 +98,15 @@ def record_screening(
         name=result.party.name,
         country=result.party.country,
         versions=versions,
-        hits=hits,
+        hits=details if details is not None else hits,
     )
     session.add(screening)
     session.flush()
     key = _customer_key(customer_id, result.party.name)
     new_alerts: list[int] = []
+    seen_alerts: list[int] = []
     suppressed: list[str] = []
+    now = dt.datetime.now(dt.UTC)
     for hit in result.hits:
         digest = _entry_hash(session, hit.entity_id)
         memory = session.scalars(
@@ -105,19 +125,24 @@ def record_screening(
                 suppressed.append(hit.entity_id)
                 continue
             reason = "raised again: " + "; ".join(changed)
-        open_alert = (
-            session.scalars(
-                select(AlertRow).where(
-                    AlertRow.customer_id == customer_id,
-                    AlertRow.entity_id == hit.entity_id,
-                    AlertRow.state.in_(("open", "escalated")),
-                )
-            ).first()
-            if customer_id
-            else None
-        )
-        if open_alert is not None and not reason:
-            continue  # already waiting for review
+        open_alert = session.scalars(
+            select(AlertRow)
+            .where(
+                AlertRow.party_key == key,
+                AlertRow.entity_id == hit.entity_id,
+                AlertRow.state.in_(("open", "escalated")),
+            )
+            .order_by(AlertRow.id)
+        ).first()
+        if open_alert is not None:
+            # Already waiting for review: count the repeat instead of adding an alert.
+            open_alert.last_seen = now
+            open_alert.times_seen = (open_alert.times_seen or 1) + 1
+            open_alert.score = max(open_alert.score, hit.score)
+            if reason:
+                open_alert.reason = reason
+            seen_alerts.append(open_alert.id)
+            continue
         alert = AlertRow(
             screening_id=screening.id,
             customer_id=customer_id,
@@ -130,6 +155,9 @@ def record_screening(
             entry_hash=digest,
             state="open",
             reason=reason,
+            party_key=key,
+            last_seen=now,
+            times_seen=1,
         )
         session.add(alert)
         session.flush()
@@ -142,6 +170,7 @@ def record_screening(
             "screening_id": screening.id,
             "name": result.party.name,
             "customer_id": customer_id,
+            "as_of": result.as_of.isoformat() if result.as_of else None,
             "versions": versions,
         },
     )
@@ -153,10 +182,12 @@ def record_screening(
             "screening_id": screening.id,
             "hits": [h["entity_id"] for h in hits],
             "alerts": new_alerts,
+            "repeated_alerts": seen_alerts,
             "suppressed": suppressed,
+            "ownership": ownership or [],
         },
     )
-    return RecordedScreening(screening.id, new_alerts, suppressed)
+    return RecordedScreening(screening.id, new_alerts, suppressed, seen_alerts)
 
 
 def dispose(
@@ -238,3 +269,14 @@ def dispositions(session: Session, alert_id: int) -> list[DispositionRow]:
             select(DispositionRow).where(DispositionRow.alert_id == alert_id).order_by(DispositionRow.id)
         )
     )
+
+
+def alerts_by_entity(
+    session: Session, *, states: Sequence[str] = ("open", "escalated")
+) -> dict[str, list[AlertRow]]:
+    """The review queue grouped by list entity (highest score first within each group),
+    groups ordered by their best score."""
+    groups: dict[str, list[AlertRow]] = {}
+    for alert in alerts(session, states=states, order="score"):
+        groups.setdefault(alert.entity_id, []).append(alert)
+    return groups

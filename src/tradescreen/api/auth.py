@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 from dataclasses import dataclass
 from enum import IntEnum
@@ -18,6 +17,7 @@ from enum import IntEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tradescreen.config import load_settings
 from tradescreen.errors import InputError
 from tradescreen.store.api_tables import ApiKeyRow
 
@@ -74,7 +74,7 @@ def identify(session: Session, key: str | None) -> Identity | None:
 
 def local_auth_enabled() -> bool:
     """True when loopback requests without a key act as a local admin."""
-    return os.environ.get("TRADESCREEN_LOCAL_AUTH", "") in ("1", "true", "yes")
+    return load_settings().local_auth
 
 
 LOCAL_ADMIN = Identity("local", Role.ADMIN)

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tradescreen.errors import InputError, NotFoundError
+from tradescreen.services.lists import NoOfficialListError
 
 
 def error_body(message: str, field: str | None = None) -> dict[str, Any]:
@@ -33,6 +34,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(InputError)
     async def input_error(_request: Request, exc: InputError) -> JSONResponse:
         return JSONResponse(status_code=422, content=error_body(exc.message, exc.field))
+
+    @app.exception_handler(NoOfficialListError)
+    async def no_list(_request: Request, exc: NoOfficialListError) -> JSONResponse:
+        # Fail closed: the service cannot answer until an official list is loaded.
+        return JSONResponse(status_code=503, content=error_body(str(exc)))
 
     @app.exception_handler(NotFoundError)
     async def not_found(_request: Request, exc: NotFoundError) -> JSONResponse:

@@ -10,10 +10,12 @@ import typer
 from rich.table import Table
 
 from tradescreen.cli.common import console, handle_errors, parse_date
+from tradescreen.cli.screening import print_lists
 from tradescreen.domain import Party
 from tradescreen.errors import InputError, NotFoundError
 from tradescreen.history import ListingStatus, owners_on, status_report, timeline
-from tradescreen.rules.parties import cached_screener
+from tradescreen.services.lists import answer_basis
+from tradescreen.services.screeners import screener_for
 from tradescreen.store.db import get_engine, session_scope
 from tradescreen.store.versions import get_entity
 
@@ -73,7 +75,8 @@ def status(
         raise InputError("empty name", field="NAME")
     date = parse_date(as_of) or dt.date.today()
     with session_scope(get_engine()) as session:
-        screener = cached_screener(session)
+        used, warnings = answer_basis(session)  # fail closed without an official list
+        screener = screener_for(session).screener
         hits = screener.screen(Party(name), threshold=STATUS_THRESHOLD, top=50)
         report = status_report(session, [h.entity_id for h in hits], date)
         owners = owners_on(session, name, date)
@@ -85,6 +88,8 @@ def status(
                     "name": name,
                     "as_of": date.isoformat(),
                     "restricted": restricted,
+                    "lists": [u.model_dump(mode="json") for u in used],
+                    "warnings": warnings,
                     "listings": [status_json(s) for s in report.listings],
                     "owners": [
                         {
@@ -100,6 +105,7 @@ def status(
             )
         )
         return
+    print_lists(used, warnings, date)
     verdict = "[bold red]RESTRICTED[/]" if restricted else "[green]not restricted by any list we hold[/]"
     console.print(f"[bold]{name}[/] on {date.isoformat()}: {verdict}")
     for r in owners:

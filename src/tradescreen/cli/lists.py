@@ -19,7 +19,7 @@ from rich.progress import (
 from rich.table import Table
 
 from tradescreen.cli.common import console, handle_errors
-from tradescreen.config import CURATED_DIR
+from tradescreen.config import CURATED_DIR, load_settings
 from tradescreen.errors import InputError
 from tradescreen.sources.detect import FORMATS, open_list_file
 from tradescreen.sources.download import DownloadError, configured_sources, download_feed
@@ -208,7 +208,6 @@ def update(
 
 def _monitor_book() -> None:
     """After an update, re-screen the customer book against what changed (if there is one)."""
-    import os
 
     from sqlalchemy import func, select
 
@@ -218,10 +217,10 @@ def _monitor_book() -> None:
     with session_scope(get_engine()) as session:
         if not session.scalar(select(func.count()).select_from(CustomerRow)):
             return
-        url = os.environ.get("TRADESCREEN_WEBHOOK_URL")
+        url = load_settings().webhook_url or None
         result = monitor.run(session, actor="update", webhook_url=url)
         if url:
-            monitor.deliver(session, os.environ.get("TRADESCREEN_WEBHOOK_SECRET", ""))
+            monitor.deliver(session, load_settings().webhook_secret)
     console.print(
         f"monitoring: book re-screened against {sum(c for _o, _n, c in result.feeds.values())} "
         f"changed entries, {len(result.new_alerts)} new alerts"

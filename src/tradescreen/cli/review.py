@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +11,7 @@ from rich.table import Table
 
 from tradescreen import certificate, monitor, review
 from tradescreen.cli.common import console, handle_errors
+from tradescreen.config import load_settings
 from tradescreen.store import audit
 from tradescreen.store.db import get_engine, session_scope
 
@@ -49,7 +49,7 @@ def monitor_run(
     threshold: Annotated[float | None, typer.Option()] = None,
 ) -> None:
     """Re-screen the book against entries added or changed since the last run."""
-    url = webhook or os.environ.get("TRADESCREEN_WEBHOOK_URL")
+    url = webhook or (load_settings().webhook_url or None)
     with session_scope(get_engine()) as session:
         result = monitor.run(session, threshold=threshold, webhook_url=url)
     for feed, (old, new, count) in result.feeds.items():
@@ -57,7 +57,7 @@ def monitor_run(
     console.print(f"{len(result.new_alerts)} new alerts")
     if url:
         with session_scope(get_engine()) as session:
-            sent, pending = monitor.deliver(session, os.environ.get("TRADESCREEN_WEBHOOK_SECRET", ""))
+            sent, pending = monitor.deliver(session, load_settings().webhook_secret)
         console.print(f"notifications: {sent} delivered, {pending} pending (kept, retried next run)")
     if digest:
         with session_scope(get_engine()) as session:

@@ -13,6 +13,7 @@ import typer
 from rich.table import Table
 
 from tradescreen.cli.common import console, handle_errors, parse_date
+from tradescreen.cli.screening import print_lists
 from tradescreen.domain import ListSource, Party, Verdict
 from tradescreen.errors import InputError
 from tradescreen.ownership import (
@@ -29,6 +30,7 @@ from tradescreen.rules.direct_product import entity_list_fdp
 from tradescreen.rules.investment import check_security
 from tradescreen.rules.licensing import ROLES, TransactionParty, determine
 from tradescreen.rules.parties import PartyResolver
+from tradescreen.services.lists import answer_basis
 from tradescreen.store.db import get_engine, session_scope
 
 VERDICT_STYLE = {
@@ -90,10 +92,14 @@ def determine_cmd(
     parties = [parse_party(p) for p in party]
     date = parse_date(as_of)
     with session_scope(get_engine()) as session:
+        used, warnings = answer_basis(session)  # fail closed without an official list
         result = determine(session, parties, eccn, destination, date)
     if as_json:
-        _print_json(result)
+        _print_json(
+            {**to_json(result), "lists": [u.model_dump(mode="json") for u in used], "warnings": warnings}
+        )
         return
+    print_lists(used, warnings, result.as_of)
     console.print(
         f"{VERDICT_STYLE[result.verdict]}  item {result.eccn} to {result.destination} "
         f"on {result.as_of.isoformat()}",
@@ -197,10 +203,13 @@ def securities_cmd(
     """Investment ban check (NS-CMIC / EO 13959): may US persons buy this issuer's securities?"""
     date = parse_date(as_of) or dt.date.today()
     with session_scope(get_engine()) as session:
+        used, warnings = answer_basis(session)  # fail closed without an official list
         findings = check_security(session, issuer=issuer, ticker=ticker, isin=isin, as_of=date)
     if as_json:
-        _print_json({"as_of": date, "findings": findings})
+        payload = {"as_of": date, "findings": findings, "warnings": warnings}
+        _print_json({**payload, "lists": [u.model_dump(mode="json") for u in used]})
         return
+    print_lists(used, warnings, date)
     if not findings:
         console.print(f"No securities-list entry found on {date}: no investment ban on record.")
         return

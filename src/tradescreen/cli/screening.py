@@ -3,38 +3,25 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tradescreen.batch import ENGINES, screen_csv
-from tradescreen.cli.common import EXIT_HITS, cli_actor, console, handle_errors, parse_date
-from tradescreen.domain import EntityKind, ListSource, Party
+from tradescreen.batch import ENGINES
+from tradescreen.cli.common import EXIT_HITS, cli_actor, console, err_console, handle_errors, parse_date
+from tradescreen.domain import EntityKind, Party
 from tradescreen.errors import InputError
-from tradescreen.match.screen import DEFAULT_THRESHOLD, compare, screen_parties, screener_for
-from tradescreen.review import record_screening
-from tradescreen.rules.licensing import ownership_flags
-from tradescreen.sources.base import sha256_of
-from tradescreen.store import audit
+from tradescreen.match.screen import DEFAULT_THRESHOLD, compare
+from tradescreen.services.models import ListUsed, ScreeningResponse, ScreeningResultOut
+from tradescreen.services.screening import parse_sources, parse_states, screen_party
+from tradescreen.services.screening import screen_file as screen_file_service
 from tradescreen.store.db import get_engine, session_scope
-
-
-def parse_sources(value: str | None) -> set[ListSource] | None:
-    """`EL,SDN` -> {ListSource.EL, ListSource.SDN}; unknown codes are an error."""
-    if not value:
-        return None
-    codes = {c.strip().upper() for c in value.split(",") if c.strip()}
-    known = {s.value.upper(): s for s in ListSource}
-    unknown = sorted(codes - set(known))
-    if unknown:
-        raise InputError(
-            f"unknown list {unknown[0]!r}; known: {', '.join(s.value for s in ListSource)}", field="--sources"
-        )
-    return {known[c] for c in codes}
 
 
 def parse_kind(value: str | None) -> EntityKind | None:
@@ -59,6 +46,28 @@ def _threshold(value: float | None) -> float | None:
 app = typer.Typer()
 
 
+def print_lists(lists: list[ListUsed], warnings: list[str], as_of: dt.date) -> None:
+    """Say what an answer stands on: the date, the list versions, and stale-list warnings."""
+    used = ", ".join(
+        f"{item.feed} v{item.version}" + ("" if item.official else " (curated)") for item in lists
+    )
+    console.print(f"[dim]as of {as_of.isoformat()}; lists: {used}[/]", highlight=False)
+    for warning in warnings:
+        err_console.print(f"[bold yellow]warning:[/] {warning}", highlight=False)
+
+
+def _states_text(result: ScreeningResultOut) -> str:
+    lines = []
+    for m in result.memberships:
+        when = ""
+        if m.since:
+            when += f" since {m.since.isoformat()}"
+        if m.until:
+            when += f" until {m.until.isoformat()}"
+        lines.append(f"{m.list} {m.state.value}{when}")
+    return "\n".join(lines)
+
+
 @app.command()
 @handle_errors
 def screen(
@@ -67,95 +76,85 @@ def screen(
     address: Annotated[str | None, typer.Option(help="Address of the party")] = None,
     type: Annotated[str | None, typer.Option("--type", help="entity or individual")] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Screen against the lists of that date")
+        str | None, typer.Option("--as-of", help="Screen against the lists of that date (default today)")
     ] = None,
     sources: Annotated[str | None, typer.Option(help="Only these lists, e.g. EL,SDN,CMIC")] = None,
     threshold: Annotated[
         float | None, typer.Option(help=f"Minimum score (default {DEFAULT_THRESHOLD})")
     ] = None,
-    top: Annotated[int, typer.Option(min=1, max=100, help="At most this many hits")] = 10,
+    top: Annotated[int, typer.Option(min=1, max=100, help="At most this many results")] = 10,
+    include_ended: Annotated[
+        bool, typer.Option("--include-ended", help="Also show removed, expired and future listings")
+    ] = False,
+    state: Annotated[
+        list[str] | None,
+        typer.Option("--state", help="Only memberships in these states (listed, removed, enjoined, ...)"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
-    fail_on_hit: Annotated[bool, typer.Option("--fail-on-hit", help="Exit 1 when there are hits")] = False,
+    fail_on_hit: Annotated[
+        bool, typer.Option("--fail-on-hit", help="Exit 1 when a live listing (or listed owner) is found")
+    ] = False,
 ) -> None:
-    """Screen one name and print ranked hits with explanations."""
+    """Screen one name: one result per real-world entity, each list it is on and its state."""
     if not name.strip():
         raise InputError("empty name", field="NAME")
     party = Party(
         name=name, country=country.upper() if country else None, address=address, kind=parse_kind(type)
     )
     with session_scope(get_engine()) as session:
-        result = screen_parties(
+        response = screen_party(
             session,
-            [party],
+            party,
             as_of=parse_date(as_of),
-            sources=parse_sources(sources),
+            sources=parse_sources(sources, "--sources"),
+            states=parse_states(state, "--state"),
             threshold=_threshold(threshold),
             top=top,
-        )[0]
-        # Every screening is on the record: hits become alerts for review.
-        recorded = record_screening(session, result, actor=cli_actor())
-        owned = ownership_flags(session, name, parse_date(as_of))
-    if as_json:
-        console.print_json(
-            json.dumps(
-                {
-                    "name": name,
-                    "as_of": as_of,
-                    "list_versions": list(result.version_ids),
-                    "screening_id": recorded.screening_id,
-                    "alerts": recorded.new_alerts,
-                    "ownership": [
-                        {
-                            "rule": o.rule,
-                            "summary": o.summary,
-                            "citation": o.citation,
-                            "verified": o.verified,
-                        }
-                        for o in owned
-                    ],
-                    "hits": [
-                        {
-                            "entity_id": h.entity_id,
-                            "source": h.source.value,
-                            "list_name": h.list_name,
-                            "matched_name": h.matched_name,
-                            "score": h.score,
-                            "programs": list(h.programs),
-                            "explanation": h.explanation,
-                        }
-                        for h in result.hits
-                    ],
-                }
-            )
+            include_ended=include_ended,
+            actor=cli_actor(),
         )
-    elif not result.hits:
-        console.print(f"No hits for [bold]{name}[/]" + (f" as of {as_of}" if as_of else "") + ".")
+    if as_json:
+        console.print_json(response.model_dump_json())
     else:
-        table = Table(title=f"Hits for {name}" + (f" as of {as_of}" if as_of else ""), show_lines=True)
-        for column in ("#", "score", "list", "entry", "matched name", "why"):
+        print_response(response)
+    if fail_on_hit and (response.hit or any(o.rule != "ownership_noted" for o in response.ownership)):
+        raise typer.Exit(EXIT_HITS)
+
+
+def print_response(response: ScreeningResponse) -> None:
+    """The terminal form of a screening answer."""
+    name, day = response.query.name, response.as_of.isoformat()
+    print_lists(response.lists, response.warnings, response.as_of)
+    if not response.results:
+        console.print(f"No hits for [bold]{escape(name)}[/] as of {day} on the lists above.")
+    else:
+        table = Table(title=f"Results for {escape(name)} as of {day}", show_lines=True)
+        for column in ("#", "score", "entity", "lists and state", "why"):
             table.add_column(column)
-        for rank, h in enumerate(result.hits, start=1):
+        for rank, r in enumerate(response.results, start=1):
+            why = f"matched {r.matched_name!r}: {r.explanation}"
+            if r.merged_because:
+                why += "\nmerged: " + "; ".join(r.merged_because)
             table.add_row(
-                str(rank),
-                f"{h.score:.2f}",
-                h.source.value,
-                f"{h.list_name}\n{h.entity_id}",
-                h.matched_name,
-                h.explanation,
+                str(rank) + ("" if r.hit else " (ended)"),
+                f"{r.score:.2f}",
+                f"{r.entity.name}\n{r.entity.id}",
+                _states_text(r),
+                why,
             )
         console.print(table)
-    for flag in owned if not as_json else []:
+        if not response.hit:
+            console.print(f"No live listing for [bold]{escape(name)}[/] as of {day}.")
+    for flag in response.ownership:
         mark = "" if flag.verified else " (relies on unverified facts)"
         console.print(f"[bold yellow]ownership:[/] {flag.summary} [{flag.citation}]{mark}", highlight=False)
-    if fail_on_hit and (result.hits or any(o.rule != "ownership_noted" for o in owned)):
-        raise typer.Exit(EXIT_HITS)
 
 
 @app.command("screen-file")
 @handle_errors
 def screen_file(
     in_path: Annotated[Path, typer.Argument(help="UTF-8 CSV with columns id,name[,country,address,type]")],
-    out: Annotated[Path, typer.Option("--out", help="Output CSV, one row per hit")],
+    out: Annotated[Path, typer.Option("--out", help="Output CSV, one row per result")],
     threshold: Annotated[
         float | None, typer.Option(help=f"Minimum score (default {DEFAULT_THRESHOLD})")
     ] = None,
@@ -166,51 +165,43 @@ def screen_file(
     ] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes for processes/dask")] = 2,
     as_of: Annotated[str | None, typer.Option("--as-of")] = None,
+    include_ended: Annotated[
+        bool, typer.Option("--include-ended", help="Also write removed, expired and future listings")
+    ] = False,
 ) -> None:
-    """Screen every name of a CSV file; write one row per hit."""
-    if not in_path.is_file():
-        raise InputError("no such file", file=str(in_path))
-    with session_scope(get_engine()) as session:
-        screener, _versions = screener_for(session, parse_date(as_of))
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed} names"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
+    """Screen every name of a CSV file (each recorded and alerted like `screen`); write one
+    row per result."""
+    with (
+        session_scope(get_engine()) as session,
+        Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed} names"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress,
+    ):
         task = progress.add_task(f"screening {in_path.name}", total=None)
-        summary = screen_csv(
+        summary = screen_file_service(
+            session,
             in_path,
             out,
-            screener,
             engine=engine,
             scheduler=scheduler,
             workers=workers,
             threshold=_threshold(threshold),
             top=top,
+            as_of=parse_date(as_of),
+            include_ended=include_ended,
+            actor=cli_actor(),
             on_progress=lambda n: progress.update(task, completed=n),
         )
-    with session_scope(get_engine()) as session:
-        audit.append(
-            session,
-            "batch_screening",
-            cli_actor(),
-            {
-                "input": str(in_path),
-                "input_sha256": sha256_of([in_path]),
-                "output": str(out),
-                "output_sha256": sha256_of([out]),
-                "list_versions": list(_versions),
-                "parties": summary.parties,
-                "hits": summary.hits,
-            },
-        )
+    print_lists(summary.lists, summary.warnings, summary.as_of)
     console.print(
         f"screened {summary.parties} names: {summary.parties_with_hits} with hits, "
-        f"{summary.hits} hits written to {out}"
+        f"{summary.rows} rows written to {out}; {summary.alerts} alerts for review"
     )
 
 

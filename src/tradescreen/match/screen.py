@@ -1,19 +1,16 @@
-"""Screening parties against the lists: one at a time, many, or from the store.
+"""Screening parties against a set of list entities (the index and the scoring).
 
 `Screener.build(entities)` indexes every name once; `screen(party)` normalises the
 party's name, fetches candidates from the index, scores them, and returns the best hit
 per list entry with an explanation. The screener holds only plain data, so it pickles
-to batch and Dask workers.
+to batch and Dask workers. Building it from the store, caching it and deciding which
+matches are hits on a date is the screening service's job (`services.screening`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from threading import Lock
-
-from sqlalchemy.orm import Session
 
 from tradescreen.domain import (
     AliasType,
@@ -22,7 +19,6 @@ from tradescreen.domain import (
     Hit,
     ListSource,
     Party,
-    ScreeningResult,
 )
 from tradescreen.match.index import NameIndex
 from tradescreen.match.normalize import NormalizedName, normalize_name
@@ -228,52 +224,3 @@ def _kind_conflict(wanted: EntityKind, listed: EntityKind) -> bool:
     # Someone screening a person should not see companies, and the reverse; vessels and
     # aircraft are entities for this purpose.
     return (wanted is EntityKind.INDIVIDUAL) != (listed is EntityKind.INDIVIDUAL)
-
-
-_CACHE: dict[tuple[str, tuple[int, ...], str | None], Screener] = {}
-_CACHE_LOCK = Lock()
-
-
-def screener_for(session: Session, as_of: dt.date | None = None) -> tuple[Screener, tuple[int, ...]]:
-    """A screener over the active versions (or what was listed on `as_of`), cached per
-    database and set of active version ids, so a new load is picked up at once."""
-    from tradescreen.history import entities_as_of
-    from tradescreen.store.versions import active_entities, active_versions
-
-    version_ids = tuple(v.id for v in active_versions(session))
-    bind = session.get_bind()
-    key = (str(bind.engine.url), version_ids, as_of.isoformat() if as_of else None)
-    with _CACHE_LOCK:
-        cached = _CACHE.get(key)
-    if cached is not None:
-        return cached, version_ids
-    entities = entities_as_of(session, as_of) if as_of else active_entities(session)
-    screener = Screener.build(entities)
-    with _CACHE_LOCK:
-        if len(_CACHE) > 8:
-            _CACHE.clear()
-        _CACHE[key] = screener
-    return screener, version_ids
-
-
-def screen_parties(
-    session: Session,
-    parties: Sequence[Party],
-    *,
-    as_of: dt.date | None = None,
-    sources: Collection[ListSource] | None = None,
-    threshold: float | None = None,
-    top: int = 10,
-) -> list[ScreeningResult]:
-    """Screen parties against the store's lists (as they stood on `as_of` when given)."""
-    screener, version_ids = screener_for(session, as_of)
-    return [
-        ScreeningResult(
-            party,
-            tuple(screener.screen(p, threshold=threshold, top=top, sources=sources)),
-            as_of,
-            version_ids,
-        )
-        for p in parties
-        for party in (p,)
-    ]

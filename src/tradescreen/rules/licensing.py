@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tradescreen.domain import LicenseDetermination, ListSource, Party, RuleFiring, Verdict
 from tradescreen.errors import InputError
 from tradescreen.history import ListingState
+from tradescreen.match.screen import Screener
 from tradescreen.ownership import assess, listed_owner_names, owners_graph, ownership_paths, relationships_on
 from tradescreen.rules.countries import check_country
 from tradescreen.rules.eccn import Eccn, parse_eccn
@@ -285,10 +286,13 @@ def _ownership_rules(session: Session, resolver: PartyResolver, name: str, day: 
     return rules
 
 
-def ownership_flags(session: Session, name: str, as_of: dt.date | None = None) -> list[RuleFiring]:
+def ownership_flags(
+    session: Session, name: str, as_of: dt.date | None = None, screener: Screener | None = None
+) -> list[RuleFiring]:
     """Listed owners of a screened party on `as_of` (OFAC 50% rule, BIS affiliates rule),
-    with the owner chains: what screening shows beside the name hits."""
-    return _ownership_rules(session, PartyResolver(session), name, as_of or dt.date.today())
+    with the owner chains: what screening shows beside the name hits. `screener`: the
+    caller's index over every entity ever held (the screening service's cache)."""
+    return _ownership_rules(session, PartyResolver(session, screener), name, as_of or dt.date.today())
 
 
 def _dedupe(rules: list[RuleFiring]) -> list[RuleFiring]:

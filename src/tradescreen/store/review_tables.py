@@ -60,6 +60,12 @@ class AlertRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     reason: Mapped[str] = mapped_column(Text, default="")  # why raised again, when it was
     confirmations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # One open alert per (party key, entity): a repeat screening counts here instead.
+    party_key: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    last_seen: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    times_seen: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __table_args__ = (Index("ix_alerts_party_entity", "party_key", "entity_id"),)
 
 
 class DispositionRow(Base):

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from tradescreen.api.auth import Identity, Role
 from tradescreen.api.deps import get_session
 from tradescreen.domain import LicenseDetermination
-from tradescreen.errors import InputError
+from tradescreen.errors import InputError, TradescreenError
 from tradescreen.rules.licensing import ROLES, TransactionParty, determine
+from tradescreen.services.lists import answer_basis
 
 
 def parse_parties(text: str) -> list[TransactionParty]:
@@ -58,8 +59,9 @@ def mount(app: FastAPI) -> None:
                 error = f"as_of: not a date: {as_of!r}"
             else:
                 try:
+                    answer_basis(session)  # fail closed without an official list
                     result = determine(session, parse_parties(parties), eccn, destination, day)
-                except InputError as exc:
+                except TradescreenError as exc:
                     error = str(exc)
         return templates.TemplateResponse(
             request,

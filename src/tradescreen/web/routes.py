@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session
 from tradescreen.api.auth import Identity, Role
 from tradescreen.api.deps import get_session, require
 from tradescreen.api.routers.lists import entity_document
-from tradescreen.api.routers.screening import parse_sources
-from tradescreen.batch import screen_csv
-from tradescreen.domain import LIST_TITLES, ListSource, Party
+from tradescreen.domain import LIST_TITLES, ListSource, MembershipState, Party
 from tradescreen.errors import InputError, TradescreenError
-from tradescreen.match.screen import screen_parties, screener_for
+from tradescreen.services.lists import NoOfficialListError, require_official_lists
+from tradescreen.services.models import ScreeningResponse
+from tradescreen.services.screening import csv_rows, parse_sources, screen_file, screen_party
+from tradescreen.store.db import session_scope
 from tradescreen.store.diff import diff_versions
 from tradescreen.store.versions import list_versions
 from tradescreen.web.charts import growth_svg, timeline_svg
@@ -57,6 +58,7 @@ class BatchJob:
     message: str = ""
     out_path: Path | None = None
     summary: dict[str, int] = field(default_factory=dict)
+    rows: list[dict[str, Any]] = field(default_factory=list)  # the screen-file rows, for the table
 
 
 JOBS: dict[str, BatchJob] = {}
@@ -67,7 +69,9 @@ def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def page(request: Request, template: str, **context: Any) -> HTMLResponse:
-        return templates.TemplateResponse(request, template, {"list_titles": LIST_TITLES, **context})
+        return templates.TemplateResponse(
+            request, template, {"list_titles": LIST_TITLES, "states": list(MembershipState), **context}
+        )
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def search_page(
@@ -76,37 +80,47 @@ def mount(app: FastAPI) -> None:
         country: str = "",
         as_of: str = "",
         sources: str = "",
+        include_ended: bool = False,
         session: Session = Depends(get_session),
-        _who: Identity = Depends(_viewer),
+        who: Identity = Depends(_viewer),
     ) -> HTMLResponse:
-        results: list[dict[str, Any]] = []
+        response: ScreeningResponse | None = None
         error = None
+        status = 200
         if name.strip():
             try:
-                day = dt.date.fromisoformat(as_of) if as_of else None
-                result = screen_parties(
+                try:
+                    day = dt.date.fromisoformat(as_of) if as_of else None
+                except ValueError as exc:
+                    raise InputError(f"not a date: {as_of!r}", field="as_of") from exc
+                # Recorded like the CLI and the API: audit record, alerts, ownership note.
+                response = screen_party(
                     session,
-                    [Party(name=name[:500], country=country.upper() or None)],
+                    Party(name=name[:500], country=country.upper() or None),
                     as_of=day,
                     sources=parse_sources(sources),
                     top=20,
-                )[0]
-                for hit in result.hits:
-                    doc = entity_document(session, hit.entity_id, day)
-                    results.append({"hit": hit, "entry": doc["entry"], "status": doc["status"]})
-            except (ValueError, TradescreenError) as exc:
-                error = str(exc)
-        return page(
+                    include_ended=include_ended,
+                    actor=who.name,
+                )
+            except NoOfficialListError as exc:
+                error, status = str(exc), 503
+            except TradescreenError as exc:
+                error, status = str(exc), 422
+        page_response = page(
             request,
             "search.html",
             name=name,
             country=country,
             as_of=as_of,
             sources=sources,
-            results=results,
+            include_ended=include_ended,
+            response=response,
             error=error,
             searched=bool(name.strip()),
         )
+        page_response.status_code = status
+        return page_response
 
     @app.get("/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
     def entity_page(
@@ -167,22 +181,38 @@ def mount(app: FastAPI) -> None:
     ) -> Response:
         if who.role < Role.SCREENER:
             raise HTTPException(403, "screener role required")
+        require_official_lists(session)  # fail closed before accepting the upload
         workdir = Path(tempfile.mkdtemp(prefix="tradescreen-batch-"))
         in_path = workdir / "input.csv"
         in_path.write_bytes(await file.read())
-        screener, _versions = screener_for(session)
         job = BatchJob(id=uuid.uuid4().hex[:12], file_name=file.filename or "upload.csv")
         JOBS[job.id] = job
+        engine = request.app.state.engine
+
+        def keep(response: ScreeningResponse) -> None:
+            if response.query.id is not None:
+                job.rows.extend(csv_rows(Party(response.query.name, id=response.query.id), response))
 
         def run() -> None:
             try:
                 out = workdir / "hits.csv"
-                summary = screen_csv(in_path, out, screener, on_progress=lambda n: setattr(job, "done", n))
+                # Its own session: the request's is closed when the thread runs. Each row is
+                # recorded and alerted like a single screening, and the run is audited.
+                with session_scope(engine) as batch_session:
+                    summary = screen_file(
+                        batch_session,
+                        in_path,
+                        out,
+                        actor=who.name,
+                        on_progress=lambda n: setattr(job, "done", n),
+                        on_response=keep,
+                    )
                 job.out_path, job.status = out, "finished"
                 job.summary = {
                     "parties": summary.parties,
                     "hits": summary.hits,
                     "with_hits": summary.parties_with_hits,
+                    "alerts": summary.alerts,
                 }
                 job.done = summary.parties
             except InputError as exc:

@@ -17,6 +17,7 @@ from tradescreen.rules.de_minimis import de_minimis
 from tradescreen.rules.direct_product import entity_list_fdp
 from tradescreen.rules.investment import check_security
 from tradescreen.rules.licensing import ROLES, TransactionParty, determine
+from tradescreen.services.lists import answer_basis
 
 router = APIRouter()
 MAX_PARTIES = 50
@@ -63,13 +64,18 @@ def post_determination(
     parties = [
         TransactionParty(p.name, p.role, p.country.upper() if p.country else None) for p in body.parties
     ]
+    used, warnings = answer_basis(session)  # fail closed without an official list
     result = determine(session, parties, body.eccn, body.destination, body.as_of)
     request.state.audit = {
         "names": [p.name for p in parties],
         "verdict": result.verdict.value,
         "rules": [r.rule for r in result.rules],
     }
-    return dict(plain(result))
+    return {
+        **plain(result),
+        "lists": [u.model_dump(mode="json") for u in used],
+        "warnings": warnings,
+    }
 
 
 class DeMinimisRequest(BaseModel):
@@ -119,6 +125,12 @@ def get_securities(
     _who: Identity = Depends(require(Role.VIEWER)),
 ) -> dict[str, Any]:
     """Whether US persons may buy, or may still sell to divest, an issuer's securities."""
+    used, warnings = answer_basis(session)  # fail closed without an official list
     day = as_of or dt.date.today()
     findings = check_security(session, issuer=issuer, ticker=ticker, isin=isin, as_of=day)
-    return {"as_of": day.isoformat(), "findings": plain(findings)}
+    return {
+        "as_of": day.isoformat(),
+        "findings": plain(findings),
+        "lists": [u.model_dump(mode="json") for u in used],
+        "warnings": warnings,
+    }

@@ -1,0 +1,62 @@
+"""The one screener cache: a name index over every entity the store ever held.
+
+Removed and future listings stay in the index so that history can be shown and a past
+date answered; whether a match is a hit on a date is decided afterwards, from each entry's
+membership state (`services.screening`). The cache is keyed by the database and its set of
+list versions, so a new load is picked up at once. The interface is small on purpose
+(`screener_for(session) -> IndexedLists`): a persisted index can replace the build step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from threading import Lock
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tradescreen.domain import Entity
+from tradescreen.history import all_entities
+from tradescreen.match.screen import Screener
+from tradescreen.store.schema import ListingEventRow, ListVersionRow
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedLists:
+    """A screener and what it was built from."""
+
+    screener: Screener
+    by_id: dict[str, Entity]
+    version_ids: tuple[int, ...]  # every version held when it was built
+    earliest: dt.date | None  # the earliest date any list or event of the store speaks of
+
+
+_CACHE: dict[tuple[str, tuple[int, ...]], IndexedLists] = {}
+_LOCK = Lock()
+
+
+def screener_for(session: Session) -> IndexedLists:
+    """The screener over every entity ever held, cached per database and version set."""
+    version_ids = tuple(session.scalars(select(ListVersionRow.id).order_by(ListVersionRow.id)))
+    key = (str(session.get_bind().engine.url), version_ids)
+    with _LOCK:
+        cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    entities = all_entities(session)
+    dates = [e.entry.start_date for e in entities if e.entry.start_date]
+    first_event = session.scalar(select(func.min(ListingEventRow.date)))
+    if first_event is not None:
+        dates.append(first_event)
+    built = IndexedLists(
+        screener=Screener.build(entities),
+        by_id={e.id: e for e in entities},
+        version_ids=version_ids,
+        earliest=min(dates) if dates else None,
+    )
+    with _LOCK:
+        if len(_CACHE) > 4:
+            _CACHE.clear()  # one store per process in practice; keep memory bounded
+        _CACHE[key] = built
+    return built
