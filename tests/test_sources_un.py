@@ -63,11 +63,11 @@ def test_aliases_documents_addresses(un_file: Path) -> None:
     number = " ".join((node.findtext("INDIVIDUAL_DOCUMENT/NUMBER") or "").split())
     assert number in {i.value for i in entry.identifiers}
     # low-quality aliases are weak; good ones are plain a.k.a.
-    low = next(
-        a for a in root.iter("INDIVIDUAL_ALIAS") if a.findtext("QUALITY") == "Low" and a.findtext("ALIAS_NAME")
-    )
+    aliases = root.iter("INDIVIDUAL_ALIAS")
+    low = next(a for a in aliases if a.findtext("QUALITY") == "Low" and a.findtext("ALIAS_NAME"))
     owner = next(n for n in root.iter("INDIVIDUAL") if low in list(n))
-    weak = {a.value for a in entries[owner.findtext("DATAID") or ""].aliases if a.alias_type is AliasType.WEAK}
+    parsed = entries[owner.findtext("DATAID") or ""]
+    weak = {a.value for a in parsed.aliases if a.alias_type is AliasType.WEAK}
     assert " ".join((low.findtext("ALIAS_NAME") or "").split()) in weak
     # an entity's street address, with its country code
     ent = next(n for n in root.iter("ENTITY") if n.findtext("ENTITY_ADDRESS/STREET"))
@@ -93,7 +93,8 @@ def _broken(tmp_path: Path, un_file: Path, old: str, new: str) -> Path:
 
 
 def test_bad_date_names_line_and_field(tmp_path: Path, un_file: Path) -> None:
-    path = _broken(tmp_path, un_file, "<LISTED_ON>2012-12-31</LISTED_ON>", "<LISTED_ON>31/12/2012</LISTED_ON>")
+    good, bad = "<LISTED_ON>2012-12-31</LISTED_ON>", "<LISTED_ON>31/12/2012</LISTED_ON>"
+    path = _broken(tmp_path, un_file, good, bad)
     with pytest.raises(InputError) as err:
         parse_un_xml(path)
     assert err.value.field == "LISTED_ON" and err.value.line is not None and err.value.line > 1

@@ -121,7 +121,9 @@ def update_feeds(
                 with session_scope(engine) as session:
                     outcome.result = write_parsed(session, parsed, on_progress=on_progress)
             except (TradescreenError, OSError) as exc:
-                outcome.error = str(exc)
+                # Name the file as the user knows it (URL or mirror path), not the temp copy.
+                where = outcome.origin.rsplit("/", 1)[0]
+                outcome.error = str(exc).replace(str(Path(tmp) / feed), where)
             report.outcomes.append(outcome)
             if progress:
                 progress.finished(outcome)
