@@ -25,6 +25,8 @@ CHECKOUT_HASH="$(printf '%s' "$PWD" | sha256sum | cut -c1-12)"
 DATA="${TS_PG_DATA:-/var/tmp/tradescreen-pg-$(id -u)-$CHECKOUT_HASH-$PORT}"
 RUN_AS=()
 if [ "$(id -u)" = 0 ]; then RUN_AS=(runuser -u postgres --); fi
+# From here on nothing needs the checkout; the postgres user may not be able to enter it.
+cd /
 if [ "${1:-}" = stop ]; then
   if [ -f "$DATA/postmaster.pid" ]; then
     "${RUN_AS[@]}" "$BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null
