@@ -32,7 +32,12 @@ def site(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterato
         load_path(s, shared_data / "ofac_cons" / "cons_prim.csv")
         load_path(s, shared_data / "un_consolidated.xml")
         case = erc.propose(
-            s, action="add", party="Honor Device Co., Ltd.", country="CN", by="Defense", on=dt.date(2021, 6, 1)
+            s,
+            action="add",
+            party="Honor Device Co., Ltd.",
+            country="CN",
+            by="Defense",
+            on=dt.date(2021, 6, 1),
         )
         day = dt.date(2021, 6, 2)
         # tied at every level: the case climbs to the President
