@@ -109,8 +109,9 @@ def update_feeds(
                 path = download_feed(
                     feed, sources[feed], Path(tmp) / feed, mirror=mirror, retries=retries, timeout=timeout
                 )
-                parsed = open_list_file(path, feed_format(feed))
-                if parsed.feed != feed:
+                fmt = feed_format(feed)
+                parsed = open_list_file(path, fmt)
+                if fmt is not None and parsed.feed != feed:  # a manifest feed got another list's file
                     raise InputError(
                         f"the file is a {parsed.feed} list, not {feed}", file=outcome.origin, line=1
                     )
