@@ -113,3 +113,18 @@ def test_update_unknown_feed_is_refused(db: str) -> None:
     result = runner.invoke(app, ["update", "--feeds", "ofac_sdn,nope"])
     assert result.exit_code == 2
     assert "nope" in result.output and "--feeds" in result.output
+
+
+def test_load_of_a_broken_un_file_exits_2_naming_line_and_field(
+    db: str, shared_data: Path, tmp_path: Path
+) -> None:
+    text = (shared_data / "un_consolidated.xml").read_text(encoding="utf-8")
+    broken = tmp_path / "consolidated.xml"
+    broken.write_text(text.replace("<DATAID>6907994</DATAID>", "<DATAID></DATAID>", 1), encoding="utf-8")
+    result = runner.invoke(app, ["load", str(broken)])
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "DATAID" in said and "missing value" in said
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "<DATAID>6907994</DATAID>" in row)
+    assert f"consolidated.xml:{line - 1}" in said  # the line where its INDIVIDUAL element starts
+    assert json.loads(runner.invoke(app, ["lists", "--json"]).output) == []
