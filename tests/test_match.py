@@ -105,6 +105,7 @@ def test_as_of_screening(loaded_engine: Engine) -> None:
             for d in (dt.date(2021, 1, 13), dt.date(2021, 2, 1), dt.date(2021, 6, 1))
         )
     xiaomi = "curated:xiaomi:1237"
+
     def live(response: object) -> set[str]:
         return {m.entry_id for r in response.hits for m in r.memberships if m.live}  # type: ignore[attr-defined]
 

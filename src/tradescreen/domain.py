@@ -23,6 +23,7 @@ class ListSource(StrEnum):
     DPL = "DPL"  # BIS Denied Persons List
     UVL = "UVL"  # BIS Unverified List
     MEU = "MEU"  # BIS Military End-User List
+    MIEU = "MIEU"  # BIS Military-Intelligence End-User List (15 CFR 744.22)
     SDN = "SDN"  # OFAC Specially Designated Nationals
     CMIC = "CMIC"  # OFAC Non-SDN Chinese Military-Industrial Complex (NS-CMIC)
     SSI = "SSI"  # OFAC Sectoral Sanctions Identifications
@@ -52,6 +53,7 @@ LIST_TITLES: dict[ListSource, str] = {
     ListSource.DPL: "Denied Persons List (BIS)",
     ListSource.UVL: "Unverified List (BIS)",
     ListSource.MEU: "Military End-User List (BIS)",
+    ListSource.MIEU: "Military-Intelligence End-User List (BIS)",
     ListSource.SDN: "Specially Designated Nationals (OFAC)",
     ListSource.CMIC: "Non-SDN Chinese Military-Industrial Complex Companies (OFAC)",
     ListSource.SSI: "Sectoral Sanctions Identifications (OFAC)",

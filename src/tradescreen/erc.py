@@ -55,7 +55,7 @@ LEVEL_NAMES = {
     "ERC": "End-User Review Committee",
     "ACEP": "Advisory Committee on Export Policy (Assistant Secretaries)",
     "EARB": "Export Administration Review Board (Cabinet)",
-    "PRESIDENT": "The President",
+    "PRESIDENT": "President",
 }
 AGENCIES = ("Commerce", "State", "Defense", "Energy")
 TREASURY = "Treasury"

@@ -176,9 +176,7 @@ def _status(entity: Entity, in_active: bool, events: list[ListingEvent], as_of: 
     if fdp and fdp[0].date > as_of:
         footnotes = tuple(f for f in footnotes if f != "1")
     unverified = tuple(e.description for e in past if not e.verified)
-    later = next(
-        (e.date for e in events if e.event_type is EventType.ADDED and e.date > as_of), None
-    )
+    later = next((e.date for e in events if e.event_type is EventType.ADDED and e.date > as_of), None)
     return ListingStatus(
         entity_id=entity.id,
         source=entry.source,

@@ -12,6 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -62,7 +63,8 @@ class RequestLog(BaseHTTPMiddleware):
 
 def create_app(engine: Engine | None = None) -> FastAPI:
     """Build the app on `engine` (default: `TRADESCREEN_DB`, migrated)."""
-    app = FastAPI(
+    # FastAPIOffline serves the Swagger UI and ReDoc assets from its package: /docs works offline.
+    app = FastAPIOffline(
         title="tradescreen",
         version=__version__,
         description="Export-control and sanctions screening: lists, history, matching, rules.",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,9 +19,7 @@ from rich.table import Table
 
 from tradescreen.cli.common import console, handle_errors
 from tradescreen.config import CURATED_DIR, load_settings
-from tradescreen.errors import InputError
 from tradescreen.sources.detect import FORMATS, open_list_file
-from tradescreen.sources.download import DownloadError, configured_sources, download_feed
 from tradescreen.store.db import get_engine, session_scope
 from tradescreen.store.diff import diff_versions
 from tradescreen.store.load import count_entries, write_parsed
@@ -182,28 +179,47 @@ def update(
     retries: Annotated[int, typer.Option(min=1, max=10)] = 3,
     timeout: Annotated[float, typer.Option(help="Seconds per request")] = 30.0,
 ) -> None:
-    """Download the official lists (or read a mirror) and load each as a new version."""
-    sources = configured_sources()
-    wanted = [f.strip() for f in feeds.split(",")] if feeds else list(sources)
-    unknown = [f for f in wanted if f not in sources]
-    if unknown:
-        raise InputError(f"unknown feed {unknown[0]!r}; known: {', '.join(sources)}", field="--feeds")
-    failed = 0
-    with tempfile.TemporaryDirectory(prefix="tradescreen-update-") as tmp:
-        for feed in wanted:
-            try:
-                path = download_feed(
-                    feed, sources[feed], Path(tmp) / feed, mirror=mirror, retries=retries, timeout=timeout
-                )
-                first = sources[feed][0]
-                origin = (mirror.rstrip("/") + "/" + first.mirror_path) if mirror else first.url
-                _report(load_with_progress(path, origin=origin))
-            except (DownloadError, InputError) as exc:
-                failed += 1
-                console.print(f"[red]{feed}: {exc}[/] (active version unchanged)", highlight=False)
+    """Download every feed of the manifest (or read a mirror) and load each as a new version."""
+    from tradescreen.store.update import update_feeds
+
+    with _progress() as progress:
+        report = update_feeds(
+            get_engine(),
+            feeds=[f.strip() for f in feeds.split(",")] if feeds else None,
+            mirror=mirror,
+            retries=retries,
+            timeout=timeout,
+            progress=_UpdateBar(progress),
+        )
+    failed = len(report.failed)
     _monitor_book()
     if failed:
+        names = ", ".join(o.feed for o in report.failed)
+        console.print(f"[red]update failed for: {names}[/]", highlight=False)
         raise typer.Exit(2)
+
+
+class _UpdateBar:
+    """Shows `update_feeds` progress as one Rich bar per feed and reports each outcome."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.tasks: dict[str, Any] = {}
+
+    def started(self, feed: str, total: int | None) -> None:
+        self.tasks[feed] = self.progress.add_task(f"loading {feed}", total=total)
+
+    def advanced(self, feed: str, done: int) -> None:
+        self.progress.update(self.tasks[feed], completed=done)
+
+    def finished(self, outcome: Any) -> None:
+        if outcome.feed in self.tasks:
+            self.progress.remove_task(self.tasks.pop(outcome.feed))
+        if outcome.result is not None:
+            _report(outcome.result)
+        else:
+            message = f"[red]{outcome.feed}: {outcome.error}[/] (active version unchanged)"
+            console.print(message, highlight=False)
 
 
 def _monitor_book() -> None:

@@ -2,7 +2,7 @@
 
 Feeds (one active version each): `ofac_sdn` (sdn.csv + alt/add/comments), `ofac_cons`
 (cons_prim.csv + cons_*; CONS_ENHANCED.ZIP), `csl` (trade.gov CSL CSV/JSON), `bis_dpl`
-(dpl.txt), `dod_1260h` (1260h.csv), `bis_meu` (bis_meu.csv), `ndaa_889`
+(dpl.txt), `dod_1260h` (1260h.csv), `bis_meu` (bis_meu.csv, the MIEU list), `ndaa_889`
 (ndaa_section_889.csv), `ndaa_1286` (ndaa_section_1286.csv), `fcc_covered`
 (fcc_covered_list.csv), `un_sc` (UN consolidated XML), `curated` (the project's YAML histories).
 """
@@ -27,6 +27,7 @@ def _parsers() -> dict[str, Parser]:
     from tradescreen.sources.ofac import parse_ofac_csv
     from tradescreen.sources.ofac_xml import parse_ofac_xml
     from tradescreen.sources.other_lists import parse_fcc, parse_meu, parse_ndaa889, parse_ndaa1286
+    from tradescreen.sources.un import parse_un_xml
 
     return {
         "csl": parse_csl_csv,
@@ -39,6 +40,7 @@ def _parsers() -> dict[str, Parser]:
         "ndaa889": parse_ndaa889,
         "ndaa1286": parse_ndaa1286,
         "fcc": parse_fcc,
+        "un-xml": parse_un_xml,
         "curated": parse_curated,
     }
 
@@ -54,6 +56,7 @@ FORMATS = (
     "ndaa889",
     "ndaa1286",
     "fcc",
+    "un-xml",
     "curated",
 )
 
@@ -66,6 +69,8 @@ def detect_format(path: Path) -> str:
         raise InputError("no such file", file=str(path))
     name = path.name.lower()
     head = path.read_bytes()[:4096]
+    if b"<CONSOLIDATED_LIST" in head:
+        return "un-xml"
     if head.startswith(b"PK") or name.endswith(".zip") or name.endswith(".xml"):
         return "ofac-xml"
     if name.endswith(".json") or head.lstrip()[:1] in (b"{", b"["):
@@ -87,8 +92,8 @@ def detect_format(path: Path) -> str:
     if name in ("sdn.csv", "cons_prim.csv") or first_line.split(b",", 1)[0].strip().isdigit():
         return "ofac"
     raise InputError(
-        "unknown list format (expected OFAC CSV/XML, trade.gov CSL CSV/JSON, BIS DPL, DoD 1260H"
-        " or curated YAML);"
+        "unknown list format (expected OFAC CSV/XML, trade.gov CSL CSV/JSON, BIS DPL, DoD 1260H,"
+        " BIS MIEU, NDAA 889/1286, FCC, UN XML or curated YAML);"
         " pass --format",
         file=str(path),
         line=1,

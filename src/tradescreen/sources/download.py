@@ -1,7 +1,8 @@
-"""Downloading the official list files: URLs in one place, retries, timeouts, checksums.
+"""Downloading the official list files: retries, timeouts, checksums.
 
-`OFFICIAL_SOURCES` maps each feed to the files it is made of, with the official URL and
-the path under a mirror (the layout of `../shared/data`). A YAML file named by
+`OFFICIAL_SOURCES` maps each feed of the manifest (:mod:`tradescreen.sources.manifest`)
+to the files it is made of, with the download URL and the path under a mirror (the
+layout of `../shared/data`). A YAML file named by
 `TRADESCREEN_SOURCES_FILE` replaces the table (same shape); `--mirror` reads every file
 from a directory or URL prefix with that layout instead of the official hosts.
 """
@@ -13,7 +14,6 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -21,38 +21,13 @@ import httpx
 import yaml
 
 from tradescreen.errors import InputError, TradescreenError
+from tradescreen.sources.manifest import FEEDS, SourceFile
+
+__all__ = ["OFFICIAL_SOURCES", "DownloadError", "SourceFile", "configured_sources", "download_feed", "fetch"]
 
 
-@dataclass(frozen=True, slots=True)
-class SourceFile:
-    """One file of a feed: where it is published and where a mirror keeps it."""
-
-    url: str
-    mirror_path: str
-    sha256: str | None = None  # when known in advance (pinned mirrors)
-    required: bool = True
-
-
-OFAC = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
-CSL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/"
-
-# feed -> files; the first file is the one handed to the parser.
-OFFICIAL_SOURCES: dict[str, list[SourceFile]] = {
-    "ofac_sdn": [
-        SourceFile(OFAC + "SDN.CSV", "ofac_sdn/sdn.csv"),
-        SourceFile(OFAC + "ALT.CSV", "ofac_sdn/alt.csv"),
-        SourceFile(OFAC + "ADD.CSV", "ofac_sdn/add.csv"),
-        SourceFile(OFAC + "SDN_COMMENTS.CSV", "ofac_sdn/sdn_comments.csv", required=False),
-    ],
-    "ofac_cons": [
-        SourceFile(OFAC + "CONS_PRIM.CSV", "ofac_cons/cons_prim.csv"),
-        SourceFile(OFAC + "CONS_ALT.CSV", "ofac_cons/cons_alt.csv"),
-        SourceFile(OFAC + "CONS_ADD.CSV", "ofac_cons/cons_add.csv"),
-        SourceFile(OFAC + "CONS_COMMENTS.CSV", "ofac_cons/cons_comments.csv", required=False),
-    ],
-    "csl": [SourceFile(CSL + "consolidated.csv", "csl_sample/csl.csv")],
-    "bis_dpl": [SourceFile("https://www.bis.doc.gov/dpl/dpl.txt", "csl_sample/dpl.txt")],
-}
+# feed -> files, from the manifest; the first file is the one handed to the parser.
+OFFICIAL_SOURCES: dict[str, list[SourceFile]] = {f.feed: list(f.files) for f in FEEDS}
 
 # Local names the parsers expect (they find siblings by name).
 LOCAL_NAMES = {

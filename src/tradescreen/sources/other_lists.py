@@ -1,4 +1,4 @@
-"""Smaller US lists transcribed as CSV: BIS MEU, NDAA §889 and §1286, FCC Covered List.
+"""Smaller US lists transcribed as CSV: BIS MIEU, NDAA §889 and §1286, FCC Covered List.
 
 None of them carries an id, so an entry's key is a short hash of its (case-folded)
 name: stable across versions as long as the name is.
@@ -54,18 +54,22 @@ def _require_name(value: str, *, file: str, line: int, field: str) -> str:
 
 
 def parse_meu(path: Path) -> ParsedFile:
-    """Parse the BIS Military End-User list transcription (feed `bis_meu`)."""
+    """Parse the BIS Military-Intelligence End-User list, 15 CFR 744.22 (feed `bis_meu`).
+
+    The file name `bis_meu.csv` is historical: its rows are MIEU entries (all items subject
+    to the EAR), not the Supp. No. 4 MEU list, so they are labelled `ListSource.MIEU`.
+    """
     path = Path(path)
     file = str(path)
     entries: list[ListEntry] = []
     required = ("Type", "Name", "Alias", "Country", "Program", "Date", "End date")
-    for line, row in dict_rows(path, required, what="BIS MEU list file"):
+    for line, row in dict_rows(path, required, what="BIS MIEU list file"):
         name = _require_name(row["Name"], file=file, line=line, field="Name")
         url = row.get("Source URL") or None
         entries.append(
             ListEntry(
                 entry_key=_key(name),
-                source=ListSource.MEU,
+                source=ListSource.MIEU,
                 name=name,
                 kind=EntityKind.INDIVIDUAL if row["Type"] == "Person" else EntityKind.ENTITY,
                 aliases=_aliases(row["Alias"]),

@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from html import escape
 
+from tradescreen.domain import ListVersion
+
 EVENT_COLORS = {
     "added": "#b91c1c",
     # ERC workflow steps
@@ -96,42 +98,94 @@ def timeline_svg(
     return "".join(parts)
 
 
-def growth_svg(series: dict[str, list[tuple[dt.datetime, int]]], width: int = 720, height: int = 220) -> str:
-    """List size over time, one line per feed."""
-    points = [p for values in series.values() for p in values]
+def _ticks(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Year starts between the two dates, or month starts when they span under two years."""
+    years = [dt.date(y, 1, 1) for y in range(first.year, last.year + 1) if first <= dt.date(y, 1, 1) <= last]
+    if len(years) >= 2:
+        step = max(1, len(years) // 8)
+        return years[::step]
+    months = [
+        dt.date(y, m, 1)
+        for y in range(first.year, last.year + 1)
+        for m in range(1, 13)
+        if first <= dt.date(y, m, 1) <= last
+    ]
+    step = max(1, len(months) // 8)
+    return months[::step]
+
+
+def growth_svg(versions: Sequence[ListVersion], width: int = 720, height: int = 260) -> str:
+    """Entries per version over time, one line per feed, plotted by publication date.
+
+    A version is placed at the date the list itself was published when the file says so
+    (`ListVersion.published`); a file that carries no date is placed at its load date and
+    drawn hollow, so that the chart never passes a load date off as a publication date.
+    """
+    points: dict[str, list[tuple[dt.date, int, bool]]] = {}
+    for v in versions:
+        when, known = (v.published, True) if v.published else (v.loaded_at.date(), False)
+        points.setdefault(v.feed, []).append((when, v.row_count, known))
     if not points:
         return ""
-    t0 = min(p[0] for p in points)
-    t1 = max(p[0] for p in points)
-    span = (t1 - t0).total_seconds() or 1.0
-    top = max(p[1] for p in points) or 1
-    left, bottom = 60, height - 30
+    for values in points.values():
+        values.sort()
+    dates = [d for values in points.values() for d, _n, _k in values]
+    t0, t1 = min(dates), max(dates)
+    if t0 == t1:
+        t0, t1 = t0 - dt.timedelta(days=30), t1 + dt.timedelta(days=30)
+    span = (t1 - t0).days or 1
+    top = max(n for values in points.values() for _d, n, _k in values) or 1
+    left, right, plot_top = 70, width - 20, 20
+    legend_rows = (len(points) + 3) // 4
+    bottom = height - 58
+    height_total = height + 16 * legend_rows
+
+    def x(day: dt.date) -> float:
+        return left + (day - t0).days / span * (right - left)
+
+    def y(n: int) -> float:
+        return bottom - n / top * (bottom - plot_top)
+
     palette = ["#1d4ed8", "#b91c1c", "#15803d", "#7c3aed", "#b45309", "#0e7490", "#9f1239", "#475569"]
     parts = [
-        f'<svg class="growth" role="img" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
-        "<title>List size over time</title>"
-        f'<line x1="{left}" y1="{bottom}" x2="{width - 10}" y2="{bottom}" stroke="#334155"/>'
-        f'<line x1="{left}" y1="10" x2="{left}" y2="{bottom}" stroke="#334155"/>'
-        f'<text x="{left - 6}" y="16" font-size="11" text-anchor="end">{top}</text>'
-        f'<text x="{left - 6}" y="{bottom}" font-size="11" text-anchor="end">0</text>'
+        f'<svg class="growth" role="img" viewBox="0 0 {width} {height_total}" '
+        'xmlns="http://www.w3.org/2000/svg"><title>Entries per list version, by publication date</title>'
+        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#334155"/>'
+        f'<line x1="{left}" y1="{plot_top}" x2="{left}" y2="{bottom}" stroke="#334155"/>'
     ]
-    for i, (feed, values) in enumerate(sorted(series.items())):
-        color = palette[i % len(palette)]
-        coords = [
-            (
-                left + (t - t0).total_seconds() / span * (width - left - 20)
-                if len(points) > 1
-                else left + 10,
-                bottom - n / top * (bottom - 20),
-            )
-            for t, n in values
-        ]
-        path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
-        parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{path}"/>')
-        for cx, cy in coords:
-            parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="{color}"/>')
+    for frac in (0.0, 0.5, 1.0):
+        n = round(top * frac)
         parts.append(
-            f'<text x="{left + 10 + 130 * (i % 5)}" y="{height - 8 - 14 * (i // 5)}" font-size="12" '
+            f'<text x="{left - 6}" y="{y(n) + 4:.1f}" font-size="11" text-anchor="end">{n:,}</text>'
+            f'<line x1="{left - 3}" y1="{y(n):.1f}" x2="{left}" y2="{y(n):.1f}" stroke="#334155"/>'
+        )
+    for tick in _ticks(t0, t1):
+        label = str(tick.year) if tick.month == 1 else tick.strftime("%b %Y")
+        parts.append(
+            f'<line x1="{x(tick):.1f}" y1="{bottom}" x2="{x(tick):.1f}" y2="{bottom + 4}" stroke="#334155"/>'
+            f'<text x="{x(tick):.1f}" y="{bottom + 16}" font-size="11" text-anchor="middle">{label}</text>'
+        )
+    parts.append(
+        f'<text class="axis-label" x="{(left + right) / 2:.0f}" y="{bottom + 34}" font-size="12" '
+        'text-anchor="middle">publication date of the list version (hollow: no date in the file, '
+        "load date shown)</text>"
+        f'<text class="axis-label" x="14" y="{(plot_top + bottom) / 2:.0f}" font-size="12" '
+        f'text-anchor="middle" transform="rotate(-90 14 {(plot_top + bottom) / 2:.0f})">entries</text>'
+    )
+    for i, (feed, values) in enumerate(sorted(points.items())):
+        color = palette[i % len(palette)]
+        path = " ".join(f"{x(d):.1f},{y(n):.1f}" for d, n, _k in values)
+        parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{path}"/>')
+        for d, n, known in values:
+            fill = color if known else "#ffffff"
+            what = "published" if known else "loaded (no publication date in the file)"
+            parts.append(
+                f'<circle cx="{x(d):.1f}" cy="{y(n):.1f}" r="3.5" fill="{fill}" stroke="{color}" '
+                f'stroke-width="1.5"><title>{escape(feed)}: {n:,} entries, {what} {d.isoformat()}'
+                "</title></circle>"
+            )
+        parts.append(
+            f'<text x="{left + 160 * (i % 4)}" y="{bottom + 54 + 16 * (i // 4)}" font-size="12" '
             f'fill="{color}">■ {escape(feed)}</text>'
         )
     parts.append("</svg>")

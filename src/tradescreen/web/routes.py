@@ -148,13 +148,10 @@ def mount(app: FastAPI) -> None:
         request: Request, session: Session = Depends(get_session), _who: Identity = Depends(_viewer)
     ) -> HTMLResponse:
         versions = list_versions(session)
-        series: dict[str, list[tuple[dt.datetime, int]]] = defaultdict(list)
-        for v in versions:
-            series[v.feed].append((v.loaded_at, v.row_count))
         by_feed: dict[str, list[Any]] = defaultdict(list)
         for v in versions:
             by_feed[v.feed].append(v)
-        return page(request, "lists.html", by_feed=dict(by_feed), chart=growth_svg(dict(series)))
+        return page(request, "lists.html", by_feed=dict(by_feed), chart=growth_svg(versions))
 
     @app.get("/lists/diff", response_class=HTMLResponse, include_in_schema=False)
     def diff_page(
