@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Engine
 
 from tests.live_server import live_server
-from tradescreen.api.auth import Role, create_key
 from tradescreen.config import CURATED_DIR
+from tradescreen.services.auth import Role, create_key
 from tradescreen.store.db import make_engine, migrate, session_scope
 from tradescreen.store.load import load_path
 
