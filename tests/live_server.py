@@ -12,7 +12,7 @@ import httpx
 import uvicorn
 from sqlalchemy import Engine
 
-from tradescreen.api.app import create_app
+from tradescreen.app import create_app
 
 
 def free_port() -> int:

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine, select
 
 from tests.live_server import live_server
-from tradescreen.api.auth import Role, create_key
 from tradescreen.config import CURATED_DIR
+from tradescreen.services.auth import Role, create_key
 from tradescreen.store.api_tables import RequestLogRow
 from tradescreen.store.db import session_scope
 from tradescreen.store.load import load_path

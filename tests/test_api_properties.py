@@ -11,18 +11,20 @@ from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Engine
 
 from tests.live_server import live_server
-from tradescreen.api.auth import Role, create_key
 from tradescreen.config import CURATED_DIR
+from tradescreen.services.auth import Role, create_key
 from tradescreen.store.db import make_engine, migrate, session_scope
 from tradescreen.store.load import load_path
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+def server(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[tuple[str, str]]:
     engine: Engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('schema') / 's.db'}")
     migrate(engine)
     with session_scope(engine) as s:
         load_path(s, CURATED_DIR)
+        # an official list: without one, screening answers 503 by design (fail closed)
+        load_path(s, shared_data / "csl_sample" / "dpl.txt")
         key = create_key(s, Role.ADMIN, "schemathesis")
     with live_server(engine) as base:
         yield base, key

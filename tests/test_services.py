@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
-from tradescreen.api.app import create_app
+from tradescreen.app import create_app
 from tradescreen.cli import app as cli
 from tradescreen.config import CURATED_DIR
 from tradescreen.domain import MembershipState, Party
@@ -202,3 +202,16 @@ def test_service_refuses_and_rejects_directly(curated_only: Engine) -> None:
         screen_party(s, Party("Huawei"), actor="t")
     with session_scope(curated_only) as s, pytest.raises(InputError, match="empty name"):
         screen_party(s, Party(" "), actor="t")
+
+
+def test_review_queue_groups_by_entity(store: Engine) -> None:
+    for _ in range(2):
+        assert runner.invoke(cli, ["screen", "Hikvision"]).exit_code == 0
+    shown = runner.invoke(cli, ["review", "list", "--by-entity"])
+    assert shown.exit_code == 0 and "Hikvision" in shown.output, shown.output
+    with session_scope(store) as s:
+        from tradescreen import review
+
+        groups = review.alerts_by_entity(s)
+    assert groups and all(len({a.entity_id for a in group}) == 1 for group in groups.values())
+    assert {a.times_seen for group in groups.values() for a in group} == {2}

@@ -53,7 +53,8 @@ def test_search_entity_timeline(site: str, browser: object, tmp_path: Path) -> N
     assert "Presumption of denial" in page.inner_text("ol.hits")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "search.png"))
-    page.locator("a.entity-link", has_text="Huawei Technologies").nth(1).click()
+    # one result per entity: its Entity List membership links to that entry's own page
+    page.locator("a.entity-link[href='/entities/curated:huawei:EL']").first.click()
     page.wait_for_selector("svg.timeline")
     assert page.locator("svg.timeline circle").count() >= 3
     assert "84 FR 22961" in page.inner_text("main")

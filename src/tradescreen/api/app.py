@@ -1,4 +1,4 @@
-"""The application: API under /api/v1, web UI at /, OpenAPI at /openapi.json, docs at /docs.
+"""The API application: /api/v1, OpenAPI at /openapi.json, docs at /docs.
 
 Routers are listed in `api.routers.ROUTERS` (one module per capability exposing `router`).
 Every API request is written to the request log: who, when, what was screened, which
@@ -61,8 +61,9 @@ class RequestLog(BaseHTTPMiddleware):
         return response
 
 
-def create_app(engine: Engine | None = None) -> FastAPI:
-    """Build the app on `engine` (default: `TRADESCREEN_DB`, migrated)."""
+def create_api_app(engine: Engine | None = None) -> FastAPI:
+    """Build the API on `engine` (default: `TRADESCREEN_DB`, migrated); the web UI is added
+    by the entry point (`tradescreen.app.create_app`): the API never imports the web UI."""
     # FastAPIOffline serves the Swagger UI and ReDoc assets from its package: /docs works offline.
     app = FastAPIOffline(
         title="tradescreen",
@@ -77,7 +78,4 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     for name in ROUTERS:
         module = importlib.import_module(f"tradescreen.api.routers.{name}")
         app.include_router(module.router, prefix="/api/v1")
-    from tradescreen.web.routes import mount
-
-    mount(app)
     return app

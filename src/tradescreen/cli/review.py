@@ -69,17 +69,29 @@ def monitor_run(
 def review_list(
     state: Annotated[list[str] | None, typer.Option(help="open, escalated, cleared, confirmed")] = None,
     order: Annotated[str, typer.Option(help="score or age")] = "score",
+    by_entity: Annotated[bool, typer.Option("--by-entity", help="Group the alerts by list entity")] = False,
 ) -> None:
-    """The review queue."""
+    """The review queue: one alert per (party, entity), with how often it was seen."""
     table = Table()
-    for column in ("alert", "state", "score", "customer", "party", "list entry", "reason"):
+    for column in ("alert", "state", "score", "seen", "customer", "party", "list entry", "reason"):
         table.add_column(column)
+    states = state or ("open", "escalated")
     with session_scope(get_engine()) as session:
-        for a in review.alerts(session, states=state or ("open", "escalated"), order=order):
+        if by_entity:
+            groups = review.alerts_by_entity(session, states=states)
+            rows = [a for group in groups.values() for a in group]
+        else:
+            rows = review.alerts(session, states=states, order=order)
+        previous = None
+        for a in rows:
+            if by_entity and a.entity_id != previous:
+                table.add_section()
+                previous = a.entity_id
             table.add_row(
                 str(a.id),
                 a.state,
                 f"{a.score:.2f}",
+                str(a.times_seen),
                 a.customer_id or "",
                 a.party_name,
                 f"{a.list_name} ({a.entity_id})",

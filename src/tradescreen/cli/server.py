@@ -8,9 +8,9 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from tradescreen.api.auth import Role, create_key, local_auth_enabled
 from tradescreen.cli.common import console, handle_errors
 from tradescreen.errors import NotFoundError
+from tradescreen.services.auth import Role, create_key, local_auth_enabled
 from tradescreen.store.api_tables import ApiKeyRow
 from tradescreen.store.db import get_engine, session_scope
 
@@ -27,7 +27,7 @@ def serve(
     """Serve the REST API (/api/v1, docs at /docs) and the web UI (/)."""
     import uvicorn
 
-    from tradescreen.api.app import create_app
+    from tradescreen.app import create_app
 
     if local_auth_enabled():
         console.print(

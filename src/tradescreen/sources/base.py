@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,19 +40,3 @@ def sha256_of(paths: Iterable[Path]) -> str:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
     return digest.hexdigest()
-
-
-def iter_lines_checked(path: Path, encoding: str = "utf-8") -> Iterator[str]:
-    """Read text lines, turning a decoding failure into an error naming the line."""
-    from tradescreen.errors import InputError
-
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            try:
-                yield raw.decode(encoding)
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"not valid {encoding} text (byte {exc.start}: {raw[exc.start : exc.start + 1]!r})",
-                    file=str(path),
-                    line=number,
-                ) from exc

@@ -35,7 +35,6 @@ from tradescreen.sources.tabular import dict_rows, read_text
 REQUIRED_COLUMNS = ("source", "name")
 _CODE_RE = re.compile(r"\(([A-Z][A-Z0-9-]*)(?: List)?\)")
 CODE_ALIASES = {"NS-MBS": "MBS", "NS-CMIC": "CMIC", "CMIC": "CMIC", "CAP": "CAP", "EL": "EL"}
-_FR_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2,4})")
 
 
 def source_from_label(label: str) -> ListSource | None:

@@ -10,7 +10,6 @@ naming the file, line and field.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -59,12 +58,6 @@ OWNERSHIP_KEYS = {
     "type",
 }
 DOC_KEYS = {"party", "listings", "ownership", "notes"}
-
-
-@dataclass(frozen=True, slots=True)
-class _Where:
-    file: str
-    line: int | None
 
 
 class _LineLoader(yaml.SafeLoader):

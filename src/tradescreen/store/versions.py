@@ -139,12 +139,6 @@ def list_versions(session: Session, feed: str | None = None) -> list[ListVersion
     return [to_version(r) for r in session.scalars(stmt)]
 
 
-def get_version(session: Session, version_id: int) -> ListVersion | None:
-    """One version by id."""
-    row = session.get(ListVersionRow, version_id)
-    return to_version(row) if row else None
-
-
 def active_versions(session: Session) -> list[ListVersion]:
     """The active version of every feed."""
     stmt = select(ListVersionRow).where(ListVersionRow.active.is_(True)).order_by(ListVersionRow.feed)

@@ -8,12 +8,13 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from tradescreen.api.auth import Identity, Role
-from tradescreen.api.deps import get_session
 from tradescreen.domain import LicenseDetermination
 from tradescreen.errors import InputError, TradescreenError
 from tradescreen.rules.licensing import ROLES, TransactionParty, determine
+from tradescreen.services.access import get_session
+from tradescreen.services.auth import Identity, Role
 from tradescreen.services.lists import answer_basis
+from tradescreen.web.common import templates, viewer
 
 
 def parse_parties(text: str) -> list[TransactionParty]:
@@ -36,7 +37,6 @@ def parse_parties(text: str) -> list[TransactionParty]:
 
 def mount(app: FastAPI) -> None:
     """Add GET /determine to `app` (templates and login handling from `web.routes`)."""
-    from tradescreen.web.routes import _viewer, templates
 
     @app.get("/determine", response_class=HTMLResponse, include_in_schema=False)
     def determine_page(
@@ -46,7 +46,7 @@ def mount(app: FastAPI) -> None:
         destination: str = "",
         as_of: str = "",
         session: Session = Depends(get_session),
-        who: Identity = Depends(_viewer),
+        who: Identity = Depends(viewer),
     ) -> HTMLResponse:
         result: LicenseDetermination | None = None
         error = ""

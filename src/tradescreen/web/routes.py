@@ -15,14 +15,13 @@ from typing import Any
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
-from tradescreen.api.auth import Identity, Role
-from tradescreen.api.deps import get_session, require
-from tradescreen.api.routers.lists import entity_document
 from tradescreen.domain import LIST_TITLES, ListSource, MembershipState, Party
 from tradescreen.errors import InputError, TradescreenError
+from tradescreen.services.access import get_session
+from tradescreen.services.auth import Identity, Role
+from tradescreen.services.entities import entity_document
 from tradescreen.services.lists import NoOfficialListError, require_official_lists
 from tradescreen.services.models import ScreeningResponse
 from tradescreen.services.screening import csv_rows, parse_sources, screen_file, screen_party
@@ -30,21 +29,9 @@ from tradescreen.store.db import session_scope
 from tradescreen.store.diff import diff_versions
 from tradescreen.store.versions import list_versions
 from tradescreen.web.charts import growth_svg, timeline_svg
-
-HERE = Path(__file__).resolve().parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
-
-
-def _viewer(request: Request, session: Session = Depends(get_session)) -> Identity:
-    from tradescreen.api.deps import current_identity
-
-    try:
-        identity = current_identity(request, session)
-    except HTTPException as exc:
-        raise HTTPException(303, headers={"Location": "/login"}) from exc
-    if identity.role < Role.VIEWER:
-        raise HTTPException(403, "viewer role required")
-    return identity
+from tradescreen.web.common import HERE, templates, viewer
+from tradescreen.web.determinations import mount as mount_determinations
+from tradescreen.web.workflow import mount as mount_workflow
 
 
 @dataclass
@@ -82,7 +69,7 @@ def mount(app: FastAPI) -> None:
         sources: str = "",
         include_ended: bool = False,
         session: Session = Depends(get_session),
-        who: Identity = Depends(_viewer),
+        who: Identity = Depends(viewer),
     ) -> HTMLResponse:
         response: ScreeningResponse | None = None
         error = None
@@ -127,7 +114,7 @@ def mount(app: FastAPI) -> None:
         request: Request,
         entity_id: str,
         session: Session = Depends(get_session),
-        _who: Identity = Depends(_viewer),
+        _who: Identity = Depends(viewer),
     ) -> HTMLResponse:
         doc = entity_document(session, entity_id)
         events = [
@@ -145,7 +132,7 @@ def mount(app: FastAPI) -> None:
 
     @app.get("/lists", response_class=HTMLResponse, include_in_schema=False)
     def lists_page(
-        request: Request, session: Session = Depends(get_session), _who: Identity = Depends(_viewer)
+        request: Request, session: Session = Depends(get_session), _who: Identity = Depends(viewer)
     ) -> HTMLResponse:
         versions = list_versions(session)
         by_feed: dict[str, list[Any]] = defaultdict(list)
@@ -157,7 +144,7 @@ def mount(app: FastAPI) -> None:
     def diff_page(
         request: Request,
         session: Session = Depends(get_session),
-        _who: Identity = Depends(_viewer),
+        _who: Identity = Depends(viewer),
         from_: int = 0,
         to: int = 0,
     ) -> HTMLResponse:
@@ -166,7 +153,7 @@ def mount(app: FastAPI) -> None:
         return page(request, "diff.html", diff=diff_versions(session, old, new))
 
     @app.get("/batch", response_class=HTMLResponse, include_in_schema=False)
-    def batch_page(request: Request, _who: Identity = Depends(_viewer)) -> HTMLResponse:
+    def batch_page(request: Request, _who: Identity = Depends(viewer)) -> HTMLResponse:
         return page(request, "batch.html", job=None)
 
     @app.post("/batch", include_in_schema=False)
@@ -174,7 +161,7 @@ def mount(app: FastAPI) -> None:
         request: Request,
         file: UploadFile = File(...),
         session: Session = Depends(get_session),
-        who: Identity = Depends(_viewer),
+        who: Identity = Depends(viewer),
     ) -> Response:
         if who.role < Role.SCREENER:
             raise HTTPException(403, "screener role required")
@@ -221,21 +208,21 @@ def mount(app: FastAPI) -> None:
         return RedirectResponse(f"/batch/{job.id}", status_code=303)
 
     @app.get("/batch/{job_id}", response_class=HTMLResponse, include_in_schema=False)
-    def batch_status(request: Request, job_id: str, _who: Identity = Depends(_viewer)) -> HTMLResponse:
+    def batch_status(request: Request, job_id: str, _who: Identity = Depends(viewer)) -> HTMLResponse:
         job = JOBS.get(job_id)
         if job is None:
             raise HTTPException(404, "no such batch job")
         return page(request, "batch.html", job=job)
 
     @app.get("/batch/{job_id}/status", include_in_schema=False)
-    def batch_status_json(job_id: str, _who: Identity = Depends(_viewer)) -> JSONResponse:
+    def batch_status_json(job_id: str, _who: Identity = Depends(viewer)) -> JSONResponse:
         job = JOBS.get(job_id)
         if job is None:
             raise HTTPException(404, "no such batch job")
         return JSONResponse({"status": job.status, "done": job.done, "message": job.message, **job.summary})
 
     @app.get("/batch/{job_id}/download", include_in_schema=False)
-    def batch_download(job_id: str, _who: Identity = Depends(_viewer)) -> FileResponse:
+    def batch_download(job_id: str, _who: Identity = Depends(viewer)) -> FileResponse:
         job = JOBS.get(job_id)
         if job is None or job.out_path is None:
             raise HTTPException(404, "no result yet")
@@ -251,13 +238,8 @@ def mount(app: FastAPI) -> None:
         response.set_cookie("tradescreen_key", key, httponly=True, samesite="strict")
         return response
 
-    from tradescreen.web.determinations import mount as mount_determinations
-
     mount_determinations(app)
-
-    from tradescreen.web.workflow import mount as mount_workflow
-
     mount_workflow(app)
 
 
-__all__ = ["mount", "require"]
+__all__ = ["mount"]

@@ -11,20 +11,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tradescreen import erc, review
-from tradescreen.api.auth import Identity, Role
-from tradescreen.api.deps import get_session
 from tradescreen.errors import TradescreenError
+from tradescreen.services.access import get_session
+from tradescreen.services.auth import Identity, Role
 from tradescreen.store.erc_tables import ErcCaseRow
 from tradescreen.web.charts import timeline_svg
+from tradescreen.web.common import templates, viewer
 
 
 def mount(app: FastAPI) -> None:
     """Add /erc, /erc/{id} and /review."""
-    from tradescreen.web.routes import _viewer, templates
 
     @app.get("/erc", response_class=HTMLResponse, include_in_schema=False)
     def erc_cases(
-        request: Request, session: Session = Depends(get_session), _who: Identity = Depends(_viewer)
+        request: Request, session: Session = Depends(get_session), _who: Identity = Depends(viewer)
     ) -> HTMLResponse:
         rows = list(session.scalars(select(ErcCaseRow).order_by(ErcCaseRow.id.desc())))
         return templates.TemplateResponse(request, "erc_list.html", {"cases": rows})
@@ -35,7 +35,7 @@ def mount(app: FastAPI) -> None:
         case_id: int,
         message: str = "",
         session: Session = Depends(get_session),
-        _who: Identity = Depends(_viewer),
+        _who: Identity = Depends(viewer),
     ) -> HTMLResponse:
         case = erc.get_case(session, case_id)
         steps = erc.history(session, case_id)
@@ -66,7 +66,7 @@ def mount(app: FastAPI) -> None:
         reason: str = Form(""),
         effective: str = Form(""),
         session: Session = Depends(get_session),
-        who: Identity = Depends(_viewer),
+        who: Identity = Depends(viewer),
     ) -> RedirectResponse:
         if who.role < Role.ADMIN:
             raise HTTPException(403, "admin role required to record ERC steps")
@@ -102,7 +102,7 @@ def mount(app: FastAPI) -> None:
         min_score: float = 0.0,
         message: str = "",
         session: Session = Depends(get_session),
-        _who: Identity = Depends(_viewer),
+        _who: Identity = Depends(viewer),
     ) -> HTMLResponse:
         states = [s for s in state.split(",") if s]
         try:
@@ -133,7 +133,7 @@ def mount(app: FastAPI) -> None:
         reason: str = Form(""),
         alert_ids: list[int] = Form(default_factory=list),
         session: Session = Depends(get_session),
-        who: Identity = Depends(_viewer),
+        who: Identity = Depends(viewer),
     ) -> RedirectResponse:
         if who.role < Role.SCREENER:
             raise HTTPException(403, "screener role required")

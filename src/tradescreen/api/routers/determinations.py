@@ -11,12 +11,12 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from tradescreen.api.auth import Identity, Role
-from tradescreen.api.deps import get_session, require
 from tradescreen.rules.de_minimis import de_minimis
 from tradescreen.rules.direct_product import entity_list_fdp
 from tradescreen.rules.investment import check_security
 from tradescreen.rules.licensing import ROLES, TransactionParty, determine
+from tradescreen.services.access import get_session, require
+from tradescreen.services.auth import Identity, Role
 from tradescreen.services.lists import answer_basis
 
 router = APIRouter()

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tradescreen import erc
-from tradescreen.api.auth import Identity, Role
-from tradescreen.api.deps import get_session, require
 from tradescreen.errors import InputError
+from tradescreen.services.access import get_session, require
+from tradescreen.services.auth import Identity, Role
 from tradescreen.store.erc_tables import ErcCaseRow
 
 # Ids are database integers: bounded so that no request can overflow them.

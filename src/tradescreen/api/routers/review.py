@@ -13,9 +13,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from tradescreen import certificate, review
-from tradescreen.api.auth import Identity, Role
-from tradescreen.api.deps import get_session, require
 from tradescreen.errors import InputError
+from tradescreen.services.access import get_session, require
+from tradescreen.services.auth import Identity, Role
 from tradescreen.store import audit
 from tradescreen.store.review_tables import AlertRow
 
@@ -40,6 +40,9 @@ def alert_json(a: AlertRow) -> dict[str, Any]:
         "reason": a.reason,
         "created_at": a.created_at.isoformat(),
         "screening_id": a.screening_id,
+        "party_key": a.party_key,
+        "last_seen": a.last_seen.isoformat() if a.last_seen else None,
+        "times_seen": a.times_seen,
     }
 
 

@@ -12,10 +12,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from tradescreen.api.auth import Identity, Role
-from tradescreen.api.deps import get_session, require
 from tradescreen.domain import EntityKind, Party
 from tradescreen.errors import InputError
+from tradescreen.services.access import get_session, require
+from tradescreen.services.auth import Identity, Role
 from tradescreen.services.models import BatchResponse, ScreeningResponse
 from tradescreen.services.screening import parse_sources, parse_states, screen_parties, screen_party
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
 
-from tradescreen.api.auth import LOCAL_ADMIN, Identity, Role, identify, local_auth_enabled
+from tradescreen.services.auth import LOCAL_ADMIN, Identity, Role, identify, local_auth_enabled
 from tradescreen.store.db import session_scope
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost", "testclient"}
