@@ -9,8 +9,10 @@ to batch and Dask workers.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from threading import Lock
 
 from sqlalchemy.orm import Session
@@ -230,25 +232,72 @@ def _kind_conflict(wanted: EntityKind, listed: EntityKind) -> bool:
     return (wanted is EntityKind.INDIVIDUAL) != (listed is EntityKind.INDIVIDUAL)
 
 
-_CACHE: dict[tuple[str, tuple[int, ...], str | None], Screener] = {}
+_CACHE: dict[tuple[str, str, str | None], Screener] = {}
 _CACHE_LOCK = Lock()
 
 
-def screener_for(session: Session, as_of: dt.date | None = None) -> tuple[Screener, tuple[int, ...]]:
-    """A screener over the active versions (or what was listed on `as_of`), cached per
-    database and set of active version ids, so a new load is picked up at once."""
-    from tradescreen.history import entities_as_of
+def index_dir(session: Session) -> Path:
+    """Where persisted indexes of this database live: beside an SQLite file, else in the
+    data directory under a name derived from the database URL."""
+    url = session.get_bind().engine.url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        db = Path(url.database).resolve()
+        return db.parent / f"{db.name}.index"
+    from tradescreen.config import load_settings
+
+    where = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:12]
+    return load_settings().data_dir / "index" / where
+
+
+def _versions_fingerprint(session: Session, every_version: bool) -> str:
+    """What the index was built from: each version's id, feed, file digest and load time
+    (ids alone can be reused after a delete)."""
+    from sqlalchemy import select
+
+    from tradescreen.store.schema import ListVersionRow
+
+    row = ListVersionRow
+    stmt = select(row.id, row.feed, row.sha256, row.row_count, row.loaded_at).order_by(row.id)
+    if not every_version:
+        stmt = stmt.where(ListVersionRow.active.is_(True))
+    rows = session.execute(stmt).all()
+    return ";".join(
+        f"{i}:{feed}:{sha}:{count}:{loaded.isoformat() if loaded else ''}"
+        for i, feed, sha, count, loaded in rows
+    )
+
+
+def screener_for(
+    session: Session, as_of: dt.date | None = None, *, every_version: bool = False
+) -> tuple[Screener, tuple[int, ...]]:
+    """A screener over the active versions (or what was listed on `as_of`; or, with
+    `every_version`, every entity any version ever held, for resolving names in history),
+    cached in memory and persisted beside the database per set of versions, so a new load
+    is picked up at once and a new process opens the index instead of rebuilding it."""
+    from tradescreen.history import all_entities, entities_as_of
+    from tradescreen.match.persist import load_or_build
     from tradescreen.store.versions import active_entities, active_versions
 
     version_ids = tuple(v.id for v in active_versions(session))
     bind = session.get_bind()
-    key = (str(bind.engine.url), version_ids, as_of.isoformat() if as_of else None)
+    # An as_of screener depends on every version's entries and events, not only the active ones.
+    fingerprint = _versions_fingerprint(session, every_version or as_of is not None)
+    scope = "all" if every_version else "active" if as_of is None else f"as-of-{as_of.isoformat()}"
+    url = bind.engine.url.render_as_string(hide_password=True)
+    key = (url, fingerprint, scope)
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
     if cached is not None:
         return cached, version_ids
-    entities = entities_as_of(session, as_of) if as_of else active_entities(session)
-    screener = Screener.build(entities)
+
+    def build() -> Screener:
+        if every_version:
+            return Screener.build(all_entities(session))
+        return Screener.build(entities_as_of(session, as_of) if as_of else active_entities(session))
+
+    screener = load_or_build(
+        index_dir(session), f"{url}|{scope}|{fingerprint}", build, Screener, family=scope
+    )
     with _CACHE_LOCK:
         if len(_CACHE) > 8:
             _CACHE.clear()
