@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tradescreen.config import load_settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -36,6 +40,8 @@ def make_engine(url: str | None = None) -> Engine:
 
 def alembic_config(engine: Engine) -> Config:
     """An Alembic config pointing at the packaged migrations and at `engine`."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
@@ -45,13 +51,47 @@ def alembic_config(engine: Engine) -> Config:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the latest revision of every migration branch."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), "heads")
+
+
+_REVISION_RE = re.compile(r"^(revision|down_revision)\b[^=]*=\s*(.*)$", re.MULTILINE)
+
+
+def _migration_heads() -> set[str] | None:
+    """The head revisions of the packaged migrations, read from the files without
+    importing Alembic (about a second of start-up); None when a file does not read plainly."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict((m.group(1), m.group(2)) for m in _REVISION_RE.finditer(path.read_text("utf-8")))
+        own = re.findall(r"[\"']([^\"']+)[\"']", found.get("revision", ""))
+        if len(own) != 1 or "down_revision" not in found:
+            return None
+        revisions.add(own[0])
+        parents.update(re.findall(r"[\"']([^\"']+)[\"']", found["down_revision"]))
+    return revisions - parents or None
+
+
+def _at_heads(engine: Engine) -> bool:
+    """Whether the database is already stamped with exactly the packaged heads."""
+    heads = _migration_heads()
+    if heads is None:
+        return False
+    try:
+        with engine.connect() as conn:
+            stamped = {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    except SQLAlchemyError:
+        return False  # a new database: no version table yet
+    return stamped == heads
 
 
 @lru_cache(maxsize=8)
 def _ready_engine(url: str) -> Engine:
     engine = make_engine(url)
-    migrate(engine)
+    if not _at_heads(engine):  # the common case needs no Alembic import at all
+        migrate(engine)
     return engine
 
 
