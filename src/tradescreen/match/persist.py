@@ -221,9 +221,9 @@ def file_for(directory: Path, family: str, key: str) -> Path:
     return directory / f"{safe}-{hashlib.sha256(key.encode()).hexdigest()[:20]}{SUFFIX}"
 
 
-def save(path: Path, key: str, screener: Indexed) -> None:
-    """Write `screener` under `key` to `path` atomically (readers never see half a file)."""
-    payload = pickle.dumps(_pack(screener), protocol=5)
+def save_object(path: Path, key: str, obj: object) -> None:
+    """Write `obj` (pickled) under `key` to `path` atomically (readers never see half a file)."""
+    payload = pickle.dumps(obj, protocol=5)
     header = json.dumps(
         {
             "format": FORMAT,
@@ -249,8 +249,9 @@ def save(path: Path, key: str, screener: Indexed) -> None:
         raise
 
 
-def read(path: Path, key: str, kind: type[S]) -> S:
-    """The screener saved at `path` for `key`; `IndexFileError` when it cannot be trusted."""
+def read_object(path: Path, key: str) -> Any:
+    """What :func:`save_object` wrote at `path` for `key`; `IndexFileError` when the file
+    cannot be trusted (other magic, format, code or key; truncated; checksum differs)."""
     with path.open("rb") as src:
         data = src.read()
     if not data.startswith(MAGIC):
@@ -279,10 +280,20 @@ def read(path: Path, key: str, kind: type[S]) -> S:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        state = pickle.loads(payload)
+        return pickle.loads(payload)
     finally:
         if collecting:
             gc.enable()
+
+
+def save(path: Path, key: str, screener: Indexed) -> None:
+    """Write `screener` under `key` to `path` atomically, in the compact persisted form."""
+    save_object(path, key, _pack(screener))
+
+
+def read(path: Path, key: str, kind: type[S]) -> S:
+    """The screener saved at `path` for `key`; `IndexFileError` when it cannot be trusted."""
+    state = read_object(path, key)
     if not isinstance(state, dict) or set(state) != _STATE_KEYS:
         raise IndexFileError(f"{path}: does not hold a screener")
     return _unpack(state, kind)
