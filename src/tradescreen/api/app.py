@@ -8,12 +8,15 @@ hits came back.
 from __future__ import annotations
 
 import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from tradescreen import __version__
@@ -46,28 +49,57 @@ class RequestLog(BaseHTTPMiddleware):
         if request.url.path.startswith("/api/") and not request.url.path.endswith("/healthz"):
             identity = getattr(request.state, "identity", None)
             detail: dict[str, Any] = getattr(request.state, "audit", {}) or {}
-            with request.app.state.sessions() as session:
-                session.add(
-                    RequestLogRow(
-                        actor=identity.name if identity else "anonymous",
-                        method=request.method,
-                        path=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
-                        status=response.status_code,
-                        detail=detail,
-                    )
-                )
-                session.commit()
+            row = RequestLogRow(
+                actor=identity.name if identity else "anonymous",
+                method=request.method,
+                path=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
+                status=response.status_code,
+                detail=detail,
+            )
+            # A blocking database write: on the threadpool, never on the event loop.
+            await run_in_threadpool(_write_log, request.app.state.sessions, row)
         return response
 
 
-def create_app(engine: Engine | None = None) -> FastAPI:
-    """Build the app on `engine` (default: `TRADESCREEN_DB`, migrated)."""
+def _write_log(sessions: sessionmaker[Session], row: RequestLogRow) -> None:
+    with sessions() as session:
+        session.add(row)
+        session.commit()
+
+
+def warm_index(engine: Engine) -> None:
+    """Open (or build once and persist) the name index before the first request, so that
+    request does not pay for it."""
+    from tradescreen.match.screen import screener_for
+
+    with sessionmaker(bind=engine)() as session:
+        screener_for(session)
+
+
+def serve_app() -> FastAPI:
+    """The app as served by `tradescreen serve` (a uvicorn factory, one per worker): the
+    persisted index is opened at start-up."""
+    return create_app(warm=True)
+
+
+def create_app(engine: Engine | None = None, *, warm: bool = False) -> FastAPI:
+    """Build the app on `engine` (default: `TRADESCREEN_DB`, migrated); with `warm`, the
+    name index is opened before the app takes requests."""
+    engine = engine or get_engine()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            await run_in_threadpool(warm_index, engine)
+        yield
+
     app = FastAPI(
         title="tradescreen",
         version=__version__,
         description="Export-control and sanctions screening: lists, history, matching, rules.",
+        lifespan=lifespan,
     )
-    app.state.engine = engine or get_engine()
+    app.state.engine = engine
     app.state.sessions = sessionmaker(bind=app.state.engine, expire_on_commit=False)
     errors.install(app)
     app.add_middleware(RequestLog)

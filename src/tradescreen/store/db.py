@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,21 +22,42 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
+# Connections per process. The API runs sync routes on a threadpool of 40 threads (AnyIO's
+# default) and the request log takes one more connection per request, so the pool must hold
+# that many, or requests queue for a connection and time out under load (QueuePool 5+10).
+POOL_SIZE = 20
+POOL_OVERFLOW = 30
+BUSY_TIMEOUT_MS = 30_000
+
+
+def pool_size() -> tuple[int, int]:
+    """Pool size and overflow per process; `TRADESCREEN_DB_POOL` overrides the size."""
+    size = int(os.environ.get("TRADESCREEN_DB_POOL") or POOL_SIZE)
+    return size, max(POOL_OVERFLOW, size)
+
+
 def make_engine(url: str | None = None) -> Engine:
-    """Create an engine for `url` (default: `TRADESCREEN_DB` or the SQLite default)."""
+    """Create an engine for `url` (default: `TRADESCREEN_DB` or the SQLite default).
+
+    SQLite runs in WAL mode (readers never wait for the writer) with a busy timeout, so
+    concurrent writers wait their turn instead of failing with "database is locked"."""
     url = url or load_settings().database_url
+    size, overflow = pool_size()
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        memory = ":memory:" in url or url.rstrip("/") in ("sqlite:", "sqlite+pysqlite:")
+        pool_args = {} if memory else {"pool_size": size, "max_overflow": overflow, "pool_timeout": 60}
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **pool_args)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, pool_size=size, max_overflow=overflow, pool_timeout=60)
 
 
 def alembic_config(engine: Engine) -> Config:
