@@ -83,8 +83,8 @@ class LazyList(Sequence[T]):
         return (self[i] for i in range(len(self._blobs)))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Sent to a worker (batch, Dask) as the plain list it stands for.
-        return (list, (list(self),))
+        # Sent to a worker (batch, Dask) still packed: the worker unpickles what it reads.
+        return (LazyList, (self._blobs,))
 
 
 class PackedPostings(Mapping[str, tuple[int, ...]]):
@@ -92,6 +92,7 @@ class PackedPostings(Mapping[str, tuple[int, ...]]):
     tuple (there are ~80,000 keys); a lookup slices out the few it needs."""
 
     def __init__(self, keys: list[str], flat: array[int], offsets: array[int]) -> None:
+        self._keys = keys
         self._position = dict(zip(keys, range(len(keys)), strict=True))
         self._flat = flat
         self._offsets = offsets
@@ -127,7 +128,7 @@ class PackedPostings(Mapping[str, tuple[int, ...]]):
         return iter(self._position)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (dict, (dict(self.items()),))
+        return (PackedPostings.unpack, (self._keys, self._flat.tobytes(), self._offsets.tobytes()))
 
     def weights(self, idf: bytes) -> PackedWeights:
         """Per-key weights stored in key order, looked up through the same key table."""
@@ -155,7 +156,7 @@ class PackedWeights(Mapping[str, float]):
         return iter(self._position)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (dict, (dict(self.items()),))
+        return (PackedWeights, (self._position, self._values))
 
 
 def _dump_items(items: Sequence[Any]) -> list[bytes]:
