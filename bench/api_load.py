@@ -156,17 +156,19 @@ def serve_and_load(env: dict[str, str], workers: int, duration: float, sample: l
     port = free_port()
     tool = str(Path(sys.executable).with_name("tradescreen"))
     started = time.perf_counter()
+    log_path = Path(env["TRADESCREEN_DATA_DIR"]) / "server.log"
+    log = log_path.open("wb")  # a file, not a pipe: a full pipe would stall the server
     server = subprocess.Popen(
         [tool, "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     base = f"http://{HOST}:{port}"
     try:
         while True:
             if server.poll() is not None:
-                raise SystemExit(f"server exited: {server.stderr.read().decode() if server.stderr else ''}")
+                raise SystemExit(f"server exited: {log_path.read_text(errors='replace')[-2000:]}")
             try:
                 if httpx.get(f"{base}/api/v1/healthz", timeout=1).status_code == 200:
                     break
@@ -205,6 +207,10 @@ def serve_and_load(env: dict[str, str], workers: int, duration: float, sample: l
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        log.close()
+        errors = [line for line in log_path.read_text(errors="replace").splitlines() if "Error" in line]
+        if errors:  # what failed, so a figure with errors can be explained
+            print(f"[{label}] server errors (last 3 distinct): {sorted(set(errors))[-3:]}")
 
 
 def main() -> None:

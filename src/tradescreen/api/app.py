@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
@@ -23,7 +24,7 @@ from tradescreen import __version__
 from tradescreen.api import errors
 from tradescreen.api.routers import ROUTERS
 from tradescreen.store.api_tables import RequestLogRow
-from tradescreen.store.db import get_engine
+from tradescreen.store.db import get_engine, pool_size
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
@@ -89,6 +90,8 @@ def create_app(engine: Engine | None = None, *, warm: bool = False) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # As many request threads as pooled connections: none waits for a connection.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = pool_size()[0]
         if warm:
             await run_in_threadpool(warm_index, engine)
         yield

@@ -22,18 +22,19 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-# Connections per process. The API runs sync routes on a threadpool of 40 threads (AnyIO's
-# default) and the request log takes one more connection per request, so the pool must hold
-# that many, or requests queue for a connection and time out under load (QueuePool 5+10).
+# Connections per process. The API runs sync routes on a threadpool that `api.app` limits to
+# POOL_SIZE threads, so a request never waits for a connection (QueuePool 5+10 timed out
+# under load); the overflow covers the CLI and background work. With `serve --workers N` a
+# PostgreSQL server needs N x (POOL_SIZE + POOL_OVERFLOW) connections free.
 POOL_SIZE = 20
-POOL_OVERFLOW = 30
+POOL_OVERFLOW = 10
 BUSY_TIMEOUT_MS = 30_000
 
 
 def pool_size() -> tuple[int, int]:
     """Pool size and overflow per process; `TRADESCREEN_DB_POOL` overrides the size."""
     size = int(os.environ.get("TRADESCREEN_DB_POOL") or POOL_SIZE)
-    return size, max(POOL_OVERFLOW, size)
+    return size, POOL_OVERFLOW
 
 
 def make_engine(url: str | None = None) -> Engine:
