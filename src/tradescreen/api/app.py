@@ -69,12 +69,16 @@ def _write_log(sessions: sessionmaker[Session], row: RequestLogRow) -> None:
 
 
 def warm_index(engine: Engine) -> None:
-    """Open (or build once and persist) the name index before the first request, so that
-    request does not pay for it."""
+    """Open (or build once and persist) the name index, and read today's ownership edges,
+    before the first request, so that request does not pay for them."""
+    import datetime as dt
+
     from tradescreen.match.screen import screener_for
+    from tradescreen.ownership import relationships_on
 
     with sessionmaker(bind=engine)() as session:
         screener_for(session)
+        relationships_on(session, dt.date.today())
 
 
 def serve_app() -> FastAPI:
