@@ -17,6 +17,19 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("TRADESCREEN_SHARED_DATA") or REPO.parent / "shared" / "data")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _index_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Persisted name indexes of PostgreSQL test databases go to the data directory: a
+    temporary one, never the developer's own."""
+    old = os.environ.get("TRADESCREEN_DATA_DIR")
+    os.environ["TRADESCREEN_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
+    yield
+    if old is None:
+        os.environ.pop("TRADESCREEN_DATA_DIR", None)
+    else:
+        os.environ["TRADESCREEN_DATA_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The folder of real official list files; skips when it is absent."""

@@ -12,8 +12,15 @@ from tradescreen.api.app import create_api_app
 from tradescreen.web.routes import mount
 
 
-def create_app(engine: Engine | None = None) -> FastAPI:
-    """The API under /api/v1 and the web pages at /, on `engine` (default: `TRADESCREEN_DB`)."""
-    app = create_api_app(engine)
+def create_app(engine: Engine | None = None, *, warm: bool = False) -> FastAPI:
+    """The API under /api/v1 and the web pages at /, on `engine` (default: `TRADESCREEN_DB`);
+    with `warm`, the persisted name index is opened before the first request."""
+    app = create_api_app(engine, warm=warm)
     mount(app)
     return app
+
+
+def serve_app() -> FastAPI:
+    """The app as served by `tradescreen serve` (a uvicorn factory, one per worker): the
+    persisted index is opened at start-up."""
+    return create_app(warm=True)

@@ -9,11 +9,13 @@ webhook POST retried with backoff until delivered, and a daily digest file.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
 import hmac
 import json
+import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +27,10 @@ from sqlalchemy.orm import Session
 from tradescreen.domain import EntityKind, Party, ScreeningResult
 from tradescreen.errors import InputError
 from tradescreen.history import ListingState, status_report
+from tradescreen.match import persist
+from tradescreen.match.index import name_keys
+from tradescreen.match.normalize import normalize_name
+from tradescreen.match.persist import index_dir
 from tradescreen.match.screen import Screener
 from tradescreen.review import record_screening
 from tradescreen.store.diff import diff_versions
@@ -95,16 +101,44 @@ def import_book(session: Session, path: Path) -> BookImport:
 
 def book_parties(session: Session) -> list[Party]:
     """The book as parties to screen."""
+    c = CustomerRow
+    rows = session.execute(select(c.id, c.name, c.country, c.address, c.type).order_by(c.id))
     return [
-        Party(
-            name=c.name,
-            id=c.id,
-            country=c.country,
-            address=c.address,
-            kind=EntityKind(c.type) if c.type else None,
-        )
-        for c in session.scalars(select(CustomerRow).order_by(CustomerRow.id))
+        Party(name=name, id=cid, country=country, address=address, kind=EntityKind(kind) if kind else None)
+        for cid, name, country, address, kind in rows
     ]
+
+
+BOOK_KEYS = "book-keys"
+
+
+def book_keys(session: Session, parties: list[Party]) -> dict[str, frozenset[str]]:
+    """The index keys of every party's normalised name, by customer id.
+
+    Normalising 100,000 names takes seconds; the keys are saved beside the database and
+    only new or renamed customers are normalised again (the saved file is tied to the
+    normalisation code, so a change there recomputes them all)."""
+    path = persist.file_for(index_dir(session), BOOK_KEYS, BOOK_KEYS)
+    cached: dict[str, tuple[str, frozenset[str]]] = {}
+    try:
+        loaded = persist.read_object(path, BOOK_KEYS)
+        if isinstance(loaded, dict):
+            cached = loaded
+    except (OSError, persist.IndexFileError, pickle.UnpicklingError, EOFError):
+        cached = {}  # missing or untrustworthy: recompute
+    fresh: dict[str, tuple[str, frozenset[str]]] = {}
+    changed = len(cached) != len(parties)
+    for party in parties:
+        pid = party.id or party.name
+        known = cached.get(pid)
+        if known is None or known[0] != party.name:
+            known = (party.name, frozenset(name_keys(normalize_name(party.name))))
+            changed = True
+        fresh[pid] = known
+    if changed:
+        with contextlib.suppress(OSError):  # a speed-up only: the keys were computed either way
+            persist.save_object(path, BOOK_KEYS, fresh)
+    return {pid: keys for pid, (_name, keys) in fresh.items()}
 
 
 @dataclass
@@ -137,6 +171,7 @@ def run(
     result = MonitorRun()
     parties = book_parties(session)
     marks = {m.feed: m for m in session.scalars(select(MonitorMarkRow))}
+    keys: dict[str, frozenset[str]] | None = None  # computed once, when some feed changed
     for version in active_versions(session):
         mark = marks.get(version.feed)
         if mark is not None and mark.version_id == version.id:
@@ -151,7 +186,13 @@ def run(
         result.feeds[version.feed] = (mark.version_id if mark else None, version.id, len(entities))
         if entities and parties:
             screener = Screener.build(entities)
+            # A party can only hit a changed entry through a shared index key (candidate
+            # generation): screen only those; the others would get no candidate at all.
+            delta_keys = set(screener.index.postings)
+            keys = keys if keys is not None else book_keys(session, parties)
             for party in parties:
+                if keys[party.id or party.name].isdisjoint(delta_keys) and not party.identifiers:
+                    continue
                 hits = screener.screen(party, threshold=threshold)
                 if hits:
                     recorded = record_screening(

@@ -14,8 +14,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from threading import Lock
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tradescreen.domain import ListSource, Relationship, RelationshipType
@@ -55,8 +56,31 @@ def _key(name: str) -> str:
     return normalize_name(name).text
 
 
+_EDGES: dict[tuple[object, ...], list[Relationship]] = {}
+_EDGES_LOCK = Lock()
+
+
 def relationships_on(session: Session, date: dt.date) -> list[Relationship]:
-    """Ownership edges valid on `date`, from active versions and user imports."""
+    """Ownership edges valid on `date`, from active versions and user imports.
+
+    Cached per database, date, active versions and imported edges: every screening asks
+    for them, and reading and naming every edge takes far longer than the screening."""
+    active_ids = tuple(session.scalars(select(ListVersionRow.id).where(ListVersionRow.active.is_(True))))
+    count, last = session.execute(select(func.count(RelationshipRow.id), func.max(RelationshipRow.id))).one()
+    key = (str(session.get_bind().engine.url), date, active_ids, count, last)
+    with _EDGES_LOCK:
+        cached = _EDGES.get(key)
+    if cached is not None:
+        return list(cached)
+    edges = _relationships_on(session, date)
+    with _EDGES_LOCK:
+        if len(_EDGES) > 16:
+            _EDGES.clear()
+        _EDGES[key] = edges
+    return list(edges)
+
+
+def _relationships_on(session: Session, date: dt.date) -> list[Relationship]:
     active = select(ListVersionRow.id).where(ListVersionRow.active.is_(True))
     rows = session.scalars(
         select(RelationshipRow).where(

@@ -23,11 +23,14 @@ app = typer.Typer()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (each opens the persisted name index)")
+    ] = 1,
 ) -> None:
     """Serve the REST API (/api/v1, docs at /docs) and the web UI (/)."""
     import uvicorn
 
-    from tradescreen.app import create_app
+    from tradescreen.api.app import warm_index
 
     if local_auth_enabled():
         console.print(
@@ -37,7 +40,11 @@ def serve(
     else:
         console.print("API keys required (create one with `tradescreen keys create --role screener`).")
     console.print(f"tradescreen on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    # Build and persist the index once here; every worker then opens the file at start-up.
+    warm_index(get_engine())
+    uvicorn.run(
+        "tradescreen.app:serve_app", factory=True, host=host, port=port, workers=workers, log_level="warning"
+    )
 
 
 keys_app = typer.Typer(help="API keys (stored hashed; a key is shown once).", no_args_is_help=True)

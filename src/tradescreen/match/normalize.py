@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from anyascii import anyascii
-from pypinyin import lazy_pinyin
 from rapidfuzz.distance import OSA
 
 MAX_NAME_LENGTH = 500  # longer input is cut: no real list name comes near it
@@ -248,6 +247,14 @@ _NON_WORD_RE = re.compile(r"[^\w\s]+")
 _SPACE_RE = re.compile(r"\s+")
 
 
+def _pinyin(han: str) -> str:
+    """Hanyu pinyin of `han`. pypinyin loads a large phrase table on import (about a
+    second), so it is imported only when a name has Han characters."""
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(han))
+
+
 @dataclass(frozen=True, slots=True)
 class NormalizedName:
     """A name ready for indexing and scoring."""
@@ -288,7 +295,7 @@ def _han_to_latin(text: str, legal: set[str]) -> str:
             for key in _GLOSSARY_KEYS:
                 if run.startswith(key, i):
                     if pending:
-                        words.append("".join(lazy_pinyin(pending)))
+                        words.append(_pinyin(pending))
                         pending = ""
                     words.append(HAN_GLOSSARY[key])
                     i += len(key)
@@ -297,7 +304,7 @@ def _han_to_latin(text: str, legal: set[str]) -> str:
                 pending += run[i]
                 i += 1
         if pending:
-            words.append("".join(lazy_pinyin(pending)))
+            words.append(_pinyin(pending))
         return " " + " ".join(words) + " "
 
     return _HAN_RE.sub(lambda m: convert(m.group()), text)

@@ -6,29 +6,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tradescreen.domain import Hit, Party
 from tradescreen.history import ListingStatus, all_entities, status_report
+from tradescreen.match.persist import shared_screener
 from tradescreen.match.screen import Screener
-from tradescreen.store.schema import ListVersionRow
 
 RESOLVE_THRESHOLD = 0.93  # a rule must apply to the party itself, not to a look-alike
 
 
-_SCREENERS: dict[tuple[str, int, int], Screener] = {}
-
-
 def cached_screener(session: Session) -> Screener:
-    """A name index over every entity ever held, rebuilt only when a version is added or
-    deleted (services answer many determinations from one index)."""
-    count, last = session.execute(select(func.count(ListVersionRow.id), func.max(ListVersionRow.id))).one()
-    key = (str(session.get_bind().engine.url), int(count or 0), int(last or 0))
-    if key not in _SCREENERS:
-        _SCREENERS.clear()  # one store per process in practice; keep memory bounded
-        _SCREENERS[key] = Screener.build(all_entities(session))
-    return _SCREENERS[key]
+    """A name index over every entity ever held (removed ones too, so that a past date can
+    be answered): the shared, persisted cache of `screener_for`, rebuilt only when a
+    version is added or deleted."""
+    return shared_screener(session, lambda: Screener.build(all_entities(session)), Screener)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +37,15 @@ class PartyResolver:
 
     def __init__(self, session: Session, screener: Screener | None = None) -> None:
         self.session = session
-        self.screener = screener or cached_screener(session)
+        self._screener = screener
+
+    @property
+    def screener(self) -> Screener:
+        """The name index, opened on first use: most parties have no ownership paths, so
+        screening one name need not open the every-version index at all."""
+        if self._screener is None:
+            self._screener = cached_screener(self.session)
+        return self._screener
 
     def listings(
         self, party: Party, as_of: dt.date, threshold: float = RESOLVE_THRESHOLD

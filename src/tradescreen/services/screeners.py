@@ -4,7 +4,8 @@ Removed and future listings stay in the index so that history can be shown and a
 date answered; whether a match is a hit on a date is decided afterwards, from each entry's
 membership state (`services.screening`). The cache is keyed by the database and its set of
 list versions, so a new load is picked up at once. The interface is small on purpose
-(`screener_for(session) -> IndexedLists`): a persisted index can replace the build step.
+(`screener_for(session) -> IndexedLists`); the index itself is the persisted one of
+`match.persist.shared_screener`, which the rule engines share.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tradescreen.domain import Entity
 from tradescreen.history import all_entities
+from tradescreen.match.persist import shared_screener
 from tradescreen.match.screen import Screener
 from tradescreen.store.schema import ListingEventRow, ListVersionRow
 
@@ -44,13 +46,14 @@ def screener_for(session: Session) -> IndexedLists:
         cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    entities = all_entities(session)
+    screener = shared_screener(session, lambda: Screener.build(all_entities(session)), Screener)
+    entities = screener.entities
     dates = [e.entry.start_date for e in entities if e.entry.start_date]
     first_event = session.scalar(select(func.min(ListingEventRow.date)))
     if first_event is not None:
         dates.append(first_event)
     built = IndexedLists(
-        screener=Screener.build(entities),
+        screener=screener,
         by_id={e.id: e for e in entities},
         version_ids=version_ids,
         earliest=min(dates) if dates else None,
