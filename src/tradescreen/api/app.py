@@ -11,7 +11,6 @@ import importlib
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -19,23 +18,9 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from tradescreen import __version__
 from tradescreen.api import errors
 from tradescreen.api.routers import ROUTERS
+from tradescreen.api.security import SecurityMiddleware
 from tradescreen.store.api_tables import RequestLogRow
 from tradescreen.store.db import get_engine
-
-MAX_BODY_BYTES = 2 * 1024 * 1024
-
-
-class BodyLimit(BaseHTTPMiddleware):
-    """Refuse bodies over MAX_BODY_BYTES with 413, before reading them."""
-
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        length = request.headers.get("content-length")
-        limit = MAX_BODY_BYTES * (10 if request.url.path.startswith("/batch") else 1)
-        if length and length.isdigit() and int(length) > limit:
-            return JSONResponse(
-                status_code=413, content=errors.error_body(f"request body over {limit} bytes", "body")
-            )
-        return await call_next(request)
 
 
 class RequestLog(BaseHTTPMiddleware):
@@ -71,7 +56,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.state.sessions = sessionmaker(bind=app.state.engine, expire_on_commit=False)
     errors.install(app)
     app.add_middleware(RequestLog)
-    app.add_middleware(BodyLimit)
+    # Outermost: host/origin, auth-before-body, body limit, NUL check, security headers.
+    app.add_middleware(SecurityMiddleware)
     for name in ROUTERS:
         module = importlib.import_module(f"tradescreen.api.routers.{name}")
         app.include_router(module.router, prefix="/api/v1")
