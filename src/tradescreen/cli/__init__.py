@@ -14,7 +14,7 @@ app = typer.Typer(
 )
 
 # One module per capability; each defines `register(app)`.
-COMMAND_MODULES = ("lists", "history", "screening", "rules", "erc", "review", "server")
+COMMAND_MODULES = ("lists", "history", "screening", "rules", "erc", "review", "server", "webhooks")
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"tradescreen.cli.{_name}").register(app)
