@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tradescreen.batch import ENGINES, screen_csv
+from tradescreen.batch import ENGINES, SafeDictWriter, screen_csv
 from tradescreen.cli.common import EXIT_HITS, cli_actor, console, handle_errors, parse_date
 from tradescreen.domain import EntityKind, ListSource, Party
 from tradescreen.errors import InputError
@@ -277,7 +277,7 @@ def register(app: typer.Typer) -> None:
                 }
             )
         with out.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=("name1", "name2", "type", "score", "explanation"))
+            writer = SafeDictWriter(handle, fieldnames=("name1", "name2", "type", "score", "explanation"))
             writer.writeheader()
             writer.writerows(rows)
         console.print(f"scored {len(rows)} pairs into {out}")
