@@ -56,6 +56,9 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.state.sessions = sessionmaker(bind=app.state.engine, expire_on_commit=False)
     errors.install(app)
     app.add_middleware(RequestLog)
+    from tradescreen.web.csrf import CSRFMiddleware
+
+    app.add_middleware(CSRFMiddleware)  # inside the security middleware: bodies already bounded
     # Outermost: host/origin, auth-before-body, body limit, NUL check, security headers.
     app.add_middleware(SecurityMiddleware)
     for name in ROUTERS:
