@@ -17,6 +17,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from tradescreen import __version__
 from tradescreen.api import errors
+from tradescreen.api.limits import DOCUMENTED_ERRORS
 from tradescreen.api.routers import ROUTERS
 from tradescreen.api.security import SecurityMiddleware
 from tradescreen.store.api_tables import RequestLogRow
@@ -51,6 +52,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         title="tradescreen",
         version=__version__,
         description="Export-control and sanctions screening: lists, history, matching, rules.",
+        responses=DOCUMENTED_ERRORS,
     )
     app.state.engine = engine or get_engine()
     app.state.sessions = sessionmaker(bind=app.state.engine, expire_on_commit=False)

@@ -10,6 +10,8 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
+from pydantic import BaseModel
+
 from tradescreen.config import int_setting
 
 MAX_BODY_BYTES_DEFAULT = 2 * 1024 * 1024
@@ -70,3 +72,28 @@ def find_nul(body: bytes, content_type: str) -> str | None:
         except (ValueError, RecursionError):
             return "body" if b"\x00" in body else None
     return "body" if b"\x00" in body else None
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong, and the field when one is to blame."""
+
+    message: str
+    field: str | None = None
+
+
+class ErrorDocument(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorDetail
+
+
+# Documented on every operation (FastAPI `responses=` at the app level): the statuses the
+# middleware and the shared error handlers can return for any route.
+DOCUMENTED_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorDocument, "description": "Malformed request body (not parseable)"},
+    401: {"model": ErrorDocument, "description": "No valid API key (checked before the body is read)"},
+    403: {"model": ErrorDocument, "description": "Role too low, or (local mode) a non-loopback Host/Origin"},
+    404: {"model": ErrorDocument, "description": "No such object (entity, version, case, alert, screening)"},
+    413: {"model": ErrorDocument, "description": "Request body over the limit"},
+    422: {"model": ErrorDocument, "description": "Invalid input (names the field), NUL characters included"},
+}
