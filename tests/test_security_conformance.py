@@ -44,7 +44,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     mp.undo()
 
 
-def test_schemathesis_all_checks(server: tuple[str, str]) -> None:
+def test_schemathesis_all_checks(server: tuple[str, str], tmp_path: Path) -> None:
     exe = shutil.which("schemathesis") or str(Path(sys.executable).with_name("schemathesis"))
     base, key = server
     run = subprocess.run(
@@ -62,6 +62,7 @@ def test_schemathesis_all_checks(server: tuple[str, str]) -> None:
             "false",
             "--no-color",
         ],
+        cwd=tmp_path,  # schemathesis writes a .schemathesis folder into its working directory
         capture_output=True,
         text=True,
         timeout=900,
