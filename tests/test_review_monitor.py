@@ -173,6 +173,7 @@ def test_book_import_errors(store: Engine, tmp_path: Path) -> None:
 class _Receiver(http.server.BaseHTTPRequestHandler):
     failures_left: ClassVar[int] = 0
     received: ClassVar[list[tuple[str, bytes]]] = []
+    meta: ClassVar[list[tuple[str, str]]] = []
 
     def log_message(self, *args: object) -> None:
         pass
@@ -185,15 +186,18 @@ class _Receiver(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             return
         _Receiver.received.append((self.headers[monitor.SIGNATURE_HEADER], body))
+        _Receiver.meta.append((self.headers[monitor.TIMESTAMP_HEADER], self.headers[monitor.DELIVERY_HEADER]))
         self.send_response(204)
         self.end_headers()
 
 
 @pytest.fixture
-def receiver() -> Iterator[str]:
+def receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("TRADESCREEN_WEBHOOK_ALLOW_HOSTS", "127.0.0.1")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     _Receiver.received = []
+    _Receiver.meta = []
     yield f"http://127.0.0.1:{server.server_address[1]}/hook"
     server.shutdown()
 
@@ -206,7 +210,9 @@ def test_webhook_retries_then_delivers_signed(store: Engine, receiver: str) -> N
         row = s.scalars(select(OutboxRow)).one()
         assert row.attempts == 3 and row.delivered_at is not None
     signature, body = _Receiver.received[0]
-    assert signature == monitor.sign("secret", body.decode()) and json.loads(body)["alerts"] == [1]
+    timestamp, delivery = _Receiver.meta[0]
+    assert signature == monitor.sign("secret", body.decode(), int(timestamp), delivery)
+    assert json.loads(body)["alerts"] == [1]
 
 
 def test_webhook_failing_receiver_loses_nothing(store: Engine, receiver: str) -> None:

@@ -9,13 +9,14 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from tradescreen.api.app import create_api_app
+from tradescreen.web.csrf import CSRFMiddleware
 from tradescreen.web.routes import mount
 
 
 def create_app(engine: Engine | None = None, *, warm: bool = False) -> FastAPI:
     """The API under /api/v1 and the web pages at /, on `engine` (default: `TRADESCREEN_DB`);
     with `warm`, the persisted name index is opened before the first request."""
-    app = create_api_app(engine, warm=warm)
+    app = create_api_app(engine, warm=warm, inner_middleware=[CSRFMiddleware])
     mount(app)
     return app
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,6 +233,32 @@ def _dask_results(
             cluster.close()
 
 
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV
+# injection): a list name or customer name such as `=HYPERLINK(...)` must stay text.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """`value` made inert for spreadsheets: text starting with = + - @ tab or CR gets a
+    leading apostrophe (shown as text, not evaluated); other values are unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class SafeDictWriter(csv.DictWriter):  # type: ignore[type-arg]
+    """csv.DictWriter that neutralises formula cells; every CSV the product writes uses it."""
+
+    def writerow(self, rowdict: Mapping[str, Any]) -> Any:
+        """Write one row with every cell passed through :func:`spreadsheet_safe`."""
+        return super().writerow({k: spreadsheet_safe(v) for k, v in rowdict.items()})
+
+    def writerows(self, rowdicts: Iterable[Mapping[str, Any]]) -> None:
+        """Write rows with every cell passed through :func:`spreadsheet_safe`."""
+        for row in rowdicts:
+            self.writerow(row)
+
+
 def screen_csv(
     in_path: Path,
     out_path: Path,
@@ -261,7 +287,7 @@ def screen_csv(
     done = hits_total = with_hits = 0
     try:
         with tmp.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.DictWriter(out, fieldnames=list(columns))
+            writer = SafeDictWriter(out, fieldnames=list(columns))
             writer.writeheader()
             for chunk, results in _results(
                 screener, _chunks(parties, chunk_size), engine, scheduler, workers, threshold, top

@@ -14,16 +14,22 @@ import csv
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import json
+import os
 import pickle
+import socket
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tradescreen.config import int_setting
 from tradescreen.domain import EntityKind, Party, ScreeningResult
 from tradescreen.errors import InputError
 from tradescreen.history import ListingState, status_report
@@ -241,31 +247,85 @@ def enqueue(session: Session, url: str, payload: dict[str, object]) -> OutboxRow
     return row
 
 
-def sign(secret: str, body: str) -> str:
-    """The signature header value: HMAC-SHA256 of the body."""
-    return "sha256=" + hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()
+WEBHOOK_SECRET_SETTING = "TRADESCREEN_WEBHOOK_SECRET"
+TIMESTAMP_HEADER = "X-Tradescreen-Timestamp"
+DELIVERY_HEADER = "X-Tradescreen-Delivery"
+# Receivers should refuse a delivery whose timestamp is further than this from their clock,
+# and remember delivery ids for at least as long: together that stops replays.
+REPLAY_WINDOW_SECONDS = 300
+MAX_ATTEMPTS_DEFAULT = 12
+
+
+def sign(secret: str, body: str, timestamp: int, delivery_id: str) -> str:
+    """The signature header value: `v1=` HMAC-SHA256 over `timestamp.delivery_id.body`."""
+    message = f"{timestamp}.{delivery_id}.{body}".encode()
+    return "v1=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def delivery_id(row: OutboxRow) -> str:
+    """A stable id per notification (the same on every retry, so receivers can de-duplicate)."""
+    created = row.created_at.isoformat() if row.created_at else ""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"tradescreen-outbox:{row.id}:{created}"))
+
+
+def max_attempts() -> int:
+    """Attempts before a notification goes to the dead letter (`TRADESCREEN_WEBHOOK_MAX_ATTEMPTS`)."""
+    return int_setting("TRADESCREEN_WEBHOOK_MAX_ATTEMPTS", MAX_ATTEMPTS_DEFAULT)
 
 
 def deliver(
-    session: Session, secret: str, *, attempts: int = 4, backoff: float = 0.2, timeout: float = 5.0
+    session: Session,
+    secret: str,
+    *,
+    attempts: int = 4,
+    backoff: float = 0.2,
+    timeout: float = 5.0,
+    ids: list[int] | None = None,
 ) -> tuple[int, int]:
     """Try every undelivered notification, with exponential backoff between tries.
 
     Returns (delivered, still pending). Failures stay in the outbox with their attempt
-    count and last error: nothing is lost.
+    count and last error: nothing is lost. A notification that has failed
+    :func:`max_attempts` times in all is a dead letter: no longer tried until
+    :func:`retry_dead` puts it back. Without a signing secret nothing is sent
+    (InputError naming the setting): an unsigned webhook could be forged.
     """
+    if not secret:
+        raise InputError(
+            "webhook signing secret is not set; refusing to send unsigned notifications",
+            field=WEBHOOK_SECRET_SETTING,
+        )
+    limit = max_attempts()
     delivered = pending = 0
-    for row in session.scalars(
-        select(OutboxRow).where(OutboxRow.delivered_at.is_(None)).order_by(OutboxRow.id)
-    ):
+    stmt = select(OutboxRow).where(OutboxRow.delivered_at.is_(None), OutboxRow.attempts < limit)
+    if ids is not None:
+        stmt = stmt.where(OutboxRow.id.in_(ids))
+    for row in session.scalars(stmt.order_by(OutboxRow.id)):
+        refusal = destination_refusal(row.url)
+        if refusal:
+            row.last_error = f"destination refused: {refusal}"
+            row.attempts = limit  # straight to the dead letter: retrying cannot help
+            session.flush()
+            pending += 1
+            continue
         for attempt in range(attempts):
+            if row.attempts >= limit:
+                break
             row.attempts += 1
+            timestamp = int(time.time())
+            delivery = delivery_id(row)
             try:
                 response = httpx.post(
                     row.url,
                     content=row.body,
                     timeout=timeout,
-                    headers={"content-type": "application/json", SIGNATURE_HEADER: sign(secret, row.body)},
+                    follow_redirects=False,
+                    headers={
+                        "content-type": "application/json",
+                        TIMESTAMP_HEADER: str(timestamp),
+                        DELIVERY_HEADER: delivery,
+                        SIGNATURE_HEADER: sign(secret, row.body, timestamp, delivery),
+                    },
                 )
                 if response.status_code < 300:
                     row.delivered_at = dt.datetime.now(dt.UTC)
@@ -282,6 +342,73 @@ def deliver(
         else:
             pending += 1
     return delivered, pending
+
+
+def dead_letters(session: Session) -> list[OutboxRow]:
+    """Notifications given up on after :func:`max_attempts` tries (or refused destinations)."""
+    return list(
+        session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.delivered_at.is_(None), OutboxRow.attempts >= max_attempts())
+            .order_by(OutboxRow.id)
+        )
+    )
+
+
+def retry_dead(session: Session, secret: str, ids: list[int] | None = None) -> tuple[int, int]:
+    """Put dead letters (all, or `ids`) back in the outbox and try them once more now."""
+    chosen = [r for r in dead_letters(session) if ids is None or r.id in ids]
+    for row in chosen:
+        row.attempts = 0
+    session.flush()
+    if not chosen:
+        return 0, 0
+    return deliver(session, secret, ids=[r.id for r in chosen])
+
+
+# Cloud metadata services (beyond the link-local range, which is refused as a whole).
+METADATA_ADDRESSES = frozenset({"169.254.169.254", "fd00:ec2::254", "100.100.100.200"})
+
+
+def destination_refusal(url: str) -> str | None:
+    """Why a webhook may not go to `url`, or None when it may.
+
+    Refused: schemes other than http(s); hosts resolving to loopback, link-local, cloud
+    metadata, multicast, unspecified or reserved addresses. Hosts (or IPs) listed in
+    `TRADESCREEN_WEBHOOK_ALLOW_HOSTS` (comma-separated) are allowed anyway, e.g. a receiver
+    on 127.0.0.1 in tests. (A name is resolved here and again by the HTTP client; keep
+    webhook hosts under your control so DNS cannot switch between the two.)
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{url!r} is not an http(s) URL"
+    host = parts.hostname.lower()
+    allowed = {h.strip().lower() for h in os.environ.get("TRADESCREEN_WEBHOOK_ALLOW_HOSTS", "").split(",")}
+    if host in allowed:
+        return None
+    try:
+        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80))
+    except OSError as exc:
+        return f"cannot resolve {host!r} ({exc})"
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if str(address) in allowed:
+            continue
+        if str(address) in METADATA_ADDRESSES:
+            return f"{host} resolves to a cloud metadata address ({address})"
+        for label, bad in (
+            ("loopback", address.is_loopback),
+            ("link-local", address.is_link_local),
+            ("multicast", address.is_multicast),
+            ("unspecified", address.is_unspecified),
+            ("reserved", address.is_reserved),
+        ):
+            if bad:
+                return (
+                    f"{host} resolves to a {label} address ({address});"
+                    " allow it with TRADESCREEN_WEBHOOK_ALLOW_HOSTS"
+                )
+    return None
 
 
 def write_digest(session: Session, directory: Path, day: dt.date | None = None) -> Path:

@@ -8,13 +8,12 @@ hits came back.
 from __future__ import annotations
 
 import importlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,24 +22,11 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from tradescreen import __version__
 from tradescreen.api import errors
+from tradescreen.api.limits import DOCUMENTED_ERRORS
 from tradescreen.api.routers import ROUTERS
+from tradescreen.api.security import SecurityMiddleware
 from tradescreen.store.api_tables import RequestLogRow
 from tradescreen.store.db import get_engine, pool_size
-
-MAX_BODY_BYTES = 2 * 1024 * 1024
-
-
-class BodyLimit(BaseHTTPMiddleware):
-    """Refuse bodies over MAX_BODY_BYTES with 413, before reading them."""
-
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        length = request.headers.get("content-length")
-        limit = MAX_BODY_BYTES * (10 if request.url.path.startswith("/batch") else 1)
-        if length and length.isdigit() and int(length) > limit:
-            return JSONResponse(
-                status_code=413, content=errors.error_body(f"request body over {limit} bytes", "body")
-            )
-        return await call_next(request)
 
 
 class RequestLog(BaseHTTPMiddleware):
@@ -82,10 +68,13 @@ def warm_index(engine: Engine) -> None:
         relationships_on(session, dt.date.today())
 
 
-def create_api_app(engine: Engine | None = None, *, warm: bool = False) -> FastAPI:
+def create_api_app(
+    engine: Engine | None = None, *, warm: bool = False, inner_middleware: Sequence[type[Any]] = ()
+) -> FastAPI:
     """Build the API on `engine` (default: `TRADESCREEN_DB`, migrated); with `warm`, the
     name index is opened before the app takes requests. The web UI is added by the entry
-    point (`tradescreen.app.create_app`): the API never imports the web UI."""
+    point (`tradescreen.app.create_app`): the API never imports the web UI. `inner_middleware`
+    runs inside the security middleware (host, auth-before-body, body limits)."""
     engine = engine or get_engine()
 
     @asynccontextmanager
@@ -102,12 +91,16 @@ def create_api_app(engine: Engine | None = None, *, warm: bool = False) -> FastA
         version=__version__,
         description="Export-control and sanctions screening: lists, history, matching, rules.",
         lifespan=lifespan,
+        responses=DOCUMENTED_ERRORS,
     )
     app.state.engine = engine
     app.state.sessions = sessionmaker(bind=app.state.engine, expire_on_commit=False)
     errors.install(app)
     app.add_middleware(RequestLog)
-    app.add_middleware(BodyLimit)
+    for middleware in inner_middleware:  # e.g. the web UI's CSRF check: bodies already bounded
+        app.add_middleware(middleware)  # type: ignore[arg-type]
+    # Outermost: host/origin, auth-before-body, body limit, NUL check, security headers.
+    app.add_middleware(SecurityMiddleware)
     for name in ROUTERS:
         module = importlib.import_module(f"tradescreen.api.routers.{name}")
         app.include_router(module.router, prefix="/api/v1")

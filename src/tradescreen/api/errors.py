@@ -45,9 +45,20 @@ def install(app: FastAPI) -> None:
         return JSONResponse(status_code=404, content=error_body(str(exc)))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(
-            status_code=exc.status_code,
-            content=error_body(str(exc.detail)),
-            headers=getattr(exc, "headers", None),
-        )
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = allowed_methods(request)
+        return JSONResponse(status_code=exc.status_code, content=error_body(str(exc.detail)), headers=headers)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route accepts on this path (Starlette names only the first route's)."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE or getattr(route, "path", None) == request.url.path:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))

@@ -14,7 +14,7 @@ import sys
 import typer
 
 # One module per capability; a module's `app` holds its commands and its sub-groups.
-COMMAND_MODULES = ("lists", "history", "screening", "rules", "erc", "review", "server")
+COMMAND_MODULES = ("lists", "history", "screening", "rules", "erc", "review", "server", "webhooks")
 
 # Which module defines a command or group. Only a hint for speed: a command missing here
 # (or moved) still works, after every module is imported.
@@ -26,6 +26,7 @@ COMMAND_HOMES = {
     "erc": "erc",
     **dict.fromkeys(("book", "monitor", "review", "audit", "certificate"), "review"),
     **dict.fromkeys(("serve", "keys"), "server"),
+    "webhooks": "webhooks",
 }
 
 

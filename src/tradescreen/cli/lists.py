@@ -17,7 +17,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from tradescreen.cli.common import console, handle_errors
+from tradescreen.cli.common import cli_actor, console, handle_errors
 from tradescreen.config import CURATED_DIR, load_settings
 from tradescreen.sources.detect import FORMATS, open_list_file
 from tradescreen.store.db import get_engine, session_scope
@@ -38,17 +38,30 @@ def _progress() -> Progress:
     )
 
 
-def load_with_progress(path: Path, fmt: str | None = None, origin: str | None = None) -> LoadResult:
+def load_with_progress(
+    path: Path, fmt: str | None = None, origin: str | None = None, allow_shrink: bool = False
+) -> LoadResult:
     """Parse and store one file, showing a progress bar; atomic. `origin` (a URL or mirror
     path) is what `lists` shows instead of a temporary download path."""
     parsed = open_list_file(path, fmt)
     if origin:
         parsed.file_name = origin
+    for warning in parsed.warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     total = count_entries(parsed)
     with _progress() as progress, session_scope(get_engine()) as session:
         task = progress.add_task(f"loading {path.name}", total=total)
-        result = write_parsed(session, parsed, on_progress=lambda n: progress.update(task, completed=n))
+        result = write_parsed(
+            session,
+            parsed,
+            on_progress=lambda n: progress.update(task, completed=n),
+            allow_shrink=allow_shrink,
+            actor=cli_actor(),
+        )
     return result
+
+
+ALLOW_SHRINK_HELP = "Accept a version with under half the entries of the active one (audited)"
 
 
 def _report(result: LoadResult) -> None:
@@ -82,9 +95,10 @@ def init() -> None:
 def load(
     path: Annotated[Path, typer.Argument(help="List file (OFAC sdn.csv/cons_prim.csv, CSL, dpl.txt, ...)")],
     format: Annotated[str | None, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}")] = None,
+    allow_shrink: Annotated[bool, typer.Option("--allow-shrink", help=ALLOW_SHRINK_HELP)] = False,
 ) -> None:
     """Import a list file as a new version (atomic; a broken file changes nothing)."""
-    _report(load_with_progress(path, format))
+    _report(load_with_progress(path, format, allow_shrink=allow_shrink))
 
 
 @app.command("lists")
@@ -178,6 +192,7 @@ def update(
     feeds: Annotated[str | None, typer.Option(help="Comma-separated feeds (default: all)")] = None,
     retries: Annotated[int, typer.Option(min=1, max=10)] = 3,
     timeout: Annotated[float, typer.Option(help="Seconds per request")] = 30.0,
+    allow_shrink: Annotated[bool, typer.Option("--allow-shrink", help=ALLOW_SHRINK_HELP)] = False,
 ) -> None:
     """Download every feed of the manifest (or read a mirror) and load each as a new version."""
     from tradescreen.store.update import update_feeds
@@ -190,6 +205,8 @@ def update(
             retries=retries,
             timeout=timeout,
             progress=_UpdateBar(progress),
+            allow_shrink=allow_shrink,
+            actor=cli_actor(),
         )
     failed = len(report.failed)
     _monitor_book()
@@ -215,6 +232,8 @@ class _UpdateBar:
     def finished(self, outcome: Any) -> None:
         if outcome.feed in self.tasks:
             self.progress.remove_task(self.tasks.pop(outcome.feed))
+        for warning in outcome.warnings:
+            console.print(f"[yellow]warning:[/] {outcome.feed}: {warning}", highlight=False)
         if outcome.result is not None:
             _report(outcome.result)
         else:

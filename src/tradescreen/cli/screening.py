@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tradescreen.batch import ENGINES
+from tradescreen.batch import ENGINES, SafeDictWriter
 from tradescreen.cli.common import EXIT_HITS, cli_actor, console, err_console, handle_errors, parse_date
 from tradescreen.domain import EntityKind, Party
 from tradescreen.errors import InputError
@@ -266,7 +266,7 @@ def compare_file(
             }
         )
     with out.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=("name1", "name2", "type", "score", "explanation"))
+        writer = SafeDictWriter(handle, fieldnames=("name1", "name2", "type", "score", "explanation"))
         writer.writeheader()
         writer.writerows(rows)
     console.print(f"scored {len(rows)} pairs into {out}")

@@ -30,6 +30,8 @@ class ParsedFile:
     events: list[ListingEvent] = field(default_factory=list)
     relationships: list[Relationship] = field(default_factory=list)
     paths: tuple[Path, ...] = ()
+    # What the user should know although the file loaded (e.g. sibling files missing).
+    warnings: list[str] = field(default_factory=list)
 
 
 def sha256_of(paths: Iterable[Path]) -> str:

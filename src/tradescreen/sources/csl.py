@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from tradescreen.config import MAX_JSON_DEPTH_DEFAULT, int_setting
 from tradescreen.domain import (
     Address,
     AliasType,
@@ -188,6 +189,25 @@ def parse_csl_csv(path: Path) -> ParsedFile:
     )
 
 
+def check_json_depth(document: Any, path: Path) -> None:
+    """Refuse JSON nested deeper than `TRADESCREEN_MAX_JSON_DEPTH` (default 32) levels:
+    the CSL has three, and deep nesting only serves to exhaust the parser."""
+    limit = int_setting("TRADESCREEN_MAX_JSON_DEPTH", MAX_JSON_DEPTH_DEFAULT)
+    stack: list[tuple[Any, int, str]] = [(document, 1, "")]
+    while stack:
+        value, depth, where = stack.pop()
+        if depth > limit:
+            raise InputError(
+                f"JSON nested more than {limit} levels deep (TRADESCREEN_MAX_JSON_DEPTH)",
+                file=str(path),
+                field=where or None,
+            )
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1, f"{where}.{k}" if where else str(k)) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1, f"{where}[{i}]") for i, v in enumerate(value))
+
+
 def parse_csl_json(path: Path) -> ParsedFile:
     """Parse the CSL JSON download (`{"results": [...]}` or a plain list)."""
     path = Path(path)
@@ -195,6 +215,9 @@ def parse_csl_json(path: Path) -> ParsedFile:
         document = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON: {exc.msg}", file=str(path), line=exc.lineno) from exc
+    except RecursionError as exc:
+        raise InputError("JSON nested too deeply", file=str(path), line=1) from exc
+    check_json_depth(document, path)
     rows = document.get("results", document.get("data")) if isinstance(document, dict) else document
     if not isinstance(rows, list):
         raise InputError("expected a list of results", file=str(path), line=1, field="results")

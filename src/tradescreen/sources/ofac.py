@@ -33,7 +33,7 @@ from tradescreen.domain import (
 from tradescreen.errors import InputError
 from tradescreen.sources.base import ParsedFile, sha256_of
 from tradescreen.sources.countries import country_code
-from tradescreen.sources.tabular import read_text
+from tradescreen.sources.tabular import checked_rows, read_text
 
 EMPTY = "-0-"
 EOF_MARK = "\x1a"
@@ -125,7 +125,7 @@ def _rows(
         )
     reader = csv.reader(io.StringIO(body))
     line = 1
-    for row in reader:
+    for row in checked_rows(reader, path):
         start = line
         line = reader.line_num + 1
         if not row or all(not c.strip() for c in row):
@@ -327,6 +327,15 @@ def parse_ofac_csv(path: Path) -> ParsedFile:
                     source=f"{path.name} remarks",
                 )
             )
+    missing = [p.name for p in siblings if not p.exists()]
+    warnings = (
+        [
+            f"{path.name} loaded without {', '.join(missing)} (not found next to it): aliases,"
+            " addresses or long remarks from those files are unknown in this version"
+        ]
+        if missing
+        else []
+    )
     return ParsedFile(
         feed=feed,
         file_name=str(path),
@@ -334,4 +343,5 @@ def parse_ofac_csv(path: Path) -> ParsedFile:
         entries=entries,
         relationships=relationships,
         paths=(path, *present),
+        warnings=warnings,
     )

@@ -8,8 +8,6 @@ Typed features (ISIN, listing dates) and low-quality ("weak") aliases are kept.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -25,6 +23,7 @@ from tradescreen.domain import (
     RelationshipType,
 )
 from tradescreen.errors import InputError
+from tradescreen.sources.archive import read_zip_member
 from tradescreen.sources.base import ParsedFile, sha256_of
 from tradescreen.sources.countries import country_code
 from tradescreen.sources.ofac import ID_LABELS, PROGRAM_SOURCES, parse_ofac_date
@@ -43,14 +42,7 @@ def _open_xml(path: Path) -> bytes:
     if not raw.strip():
         raise InputError("file is empty", file=str(path), line=1)
     if raw.startswith(b"PK"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-                names = [n for n in archive.namelist() if n.lower().endswith(".xml")]
-                if not names:
-                    raise InputError("zip archive holds no .xml file", file=str(path))
-                return archive.read(names[0])
-        except zipfile.BadZipFile as exc:
-            raise InputError(f"damaged zip archive ({exc})", file=str(path)) from exc
+        return read_zip_member(path, raw, ".xml")
     return raw
 
 
@@ -175,8 +167,19 @@ def parse_ofac_xml(path: Path) -> ParsedFile:
         raise InputError(f"malformed XML ({exc})", file=str(path), line=line) from exc
     if not root.tag.endswith("sanctionsData"):
         raise InputError(f"not an OFAC Enhanced XML file (root element {root.tag!r})", file=str(path), line=1)
-    as_of = _text(root.find(NS + "publicationInfo"), "dataAsOf")
+    publication = root.find(NS + "publicationInfo")
+    as_of = _text(publication, "dataAsOf")
+    if publication is None or not as_of:
+        raise InputError(
+            "not an OFAC Enhanced XML file: no publicationInfo/dataAsOf",
+            file=str(path),
+            field="publicationInfo",
+        )
     lists = " ".join(e.text or "" for e in root.iter(NS + "sanctionsList"))
+    if root.find(NS + "entities") is None:
+        raise InputError(
+            "not an OFAC Enhanced XML file: no entities element", file=str(path), field="entities"
+        )
     feed = "ofac_cons" if "Consolidated" in lists else "ofac_sdn"
     entries: list[ListEntry] = []
     relationships: list[Relationship] = []

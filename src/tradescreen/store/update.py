@@ -45,6 +45,7 @@ class FeedOutcome:
     origin: str  # the URL or mirror path of the feed's main file
     result: LoadResult | None = None
     error: str | None = None
+    warnings: list[str] = field(default_factory=list)  # e.g. sdn.csv without its side files
 
     @property
     def ok(self) -> bool:
@@ -94,11 +95,14 @@ def update_feeds(
     retries: int = 3,
     timeout: float = 30.0,
     progress: UpdateProgress | None = None,
+    allow_shrink: bool = False,
+    actor: str = "system",
 ) -> UpdateReport:
     """Load the newest file of each feed (all manifest feeds by default) as a new version.
 
     `mirror` is a directory or URL prefix laid out like `../shared/data`. A failed feed is
-    recorded in the report and the next feed is tried.
+    recorded in the report and the next feed is tried. A version with under half the entries
+    of the active one is refused unless `allow_shrink` (which is audited under `actor`).
     """
     sources = configured_sources()
     report = UpdateReport()
@@ -116,11 +120,14 @@ def update_feeds(
                         f"the file is a {parsed.feed} list, not {feed}", file=outcome.origin, line=1
                     )
                 parsed.file_name = outcome.origin
+                outcome.warnings = list(parsed.warnings)
                 if progress:
                     progress.started(feed, count_entries(parsed))
                 on_progress = _reporter(progress, feed) if progress else None
                 with session_scope(engine) as session:
-                    outcome.result = write_parsed(session, parsed, on_progress=on_progress)
+                    outcome.result = write_parsed(
+                        session, parsed, on_progress=on_progress, allow_shrink=allow_shrink, actor=actor
+                    )
             except (TradescreenError, OSError) as exc:
                 # Name the file as the user knows it (URL or mirror path), not the temp copy.
                 where = outcome.origin.rsplit("/", 1)[0]

@@ -4,8 +4,10 @@ batch upload with progress and download, and a key form for deployments without 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import tempfile
 import threading
+import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 from tradescreen.domain import LIST_TITLES, ListSource, MembershipState, Party
 from tradescreen.errors import InputError, TradescreenError
 from tradescreen.services.access import get_session
-from tradescreen.services.auth import Identity, Role
+from tradescreen.services.auth import Identity, Role, identify
 from tradescreen.services.entities import entity_document
 from tradescreen.services.lists import NoOfficialListError, require_official_lists
 from tradescreen.services.models import ScreeningResponse
@@ -46,9 +48,31 @@ class BatchJob:
     out_path: Path | None = None
     summary: dict[str, int] = field(default_factory=dict)
     rows: list[dict[str, Any]] = field(default_factory=list)  # the screen-file rows, for the table
+    owner: str = ""  # identity name: only the owner sees the job
+    workdir: Path | None = None
+    started: float = 0.0
 
 
 JOBS: dict[str, BatchJob] = {}
+# Finished jobs' files are removed after this many seconds (and on failure at once).
+JOB_TTL_SECONDS = 3600.0
+
+
+def _owned_job(job_id: str, who: Identity) -> BatchJob:
+    """The job if `who` started it; 404 otherwise (another user's job does not exist for you)."""
+    job = JOBS.get(job_id)
+    if job is None or job.owner != who.name:
+        raise HTTPException(404, "no such batch job")
+    return job
+
+
+def _expire_jobs(now: float) -> None:
+    """Forget jobs older than JOB_TTL_SECONDS and remove their temporary files."""
+    for job_id, job in list(JOBS.items()):
+        if job.status != "running" and now - job.started > JOB_TTL_SECONDS:
+            if job.workdir is not None:
+                shutil.rmtree(job.workdir, ignore_errors=True)
+            JOBS.pop(job_id, None)
 
 
 def mount(app: FastAPI) -> None:
@@ -166,10 +190,17 @@ def mount(app: FastAPI) -> None:
         if who.role < Role.SCREENER:
             raise HTTPException(403, "screener role required")
         require_official_lists(session)  # fail closed before accepting the upload
+        _expire_jobs(time.time())
         workdir = Path(tempfile.mkdtemp(prefix="tradescreen-batch-"))
         in_path = workdir / "input.csv"
         in_path.write_bytes(await file.read())
-        job = BatchJob(id=uuid.uuid4().hex[:12], file_name=file.filename or "upload.csv")
+        job = BatchJob(
+            id=uuid.uuid4().hex,
+            file_name=file.filename or "upload.csv",
+            owner=who.name,
+            workdir=workdir,
+            started=time.time(),
+        )
         JOBS[job.id] = job
         engine = request.app.state.engine
 
@@ -203,28 +234,28 @@ def mount(app: FastAPI) -> None:
                 job.status, job.message = "failed", exc.message.replace(str(in_path), job.file_name)
             except Exception as exc:
                 job.status, job.message = "failed", f"unexpected error: {exc}"
+            finally:
+                # The customer file is not kept; on failure nothing is.
+                in_path.unlink(missing_ok=True)
+                if job.status != "finished":
+                    shutil.rmtree(workdir, ignore_errors=True)
 
         threading.Thread(target=run, daemon=True).start()
         return RedirectResponse(f"/batch/{job.id}", status_code=303)
 
     @app.get("/batch/{job_id}", response_class=HTMLResponse, include_in_schema=False)
-    def batch_status(request: Request, job_id: str, _who: Identity = Depends(viewer)) -> HTMLResponse:
-        job = JOBS.get(job_id)
-        if job is None:
-            raise HTTPException(404, "no such batch job")
-        return page(request, "batch.html", job=job)
+    def batch_status(request: Request, job_id: str, who: Identity = Depends(viewer)) -> HTMLResponse:
+        return page(request, "batch.html", job=_owned_job(job_id, who))
 
     @app.get("/batch/{job_id}/status", include_in_schema=False)
-    def batch_status_json(job_id: str, _who: Identity = Depends(viewer)) -> JSONResponse:
-        job = JOBS.get(job_id)
-        if job is None:
-            raise HTTPException(404, "no such batch job")
+    def batch_status_json(job_id: str, who: Identity = Depends(viewer)) -> JSONResponse:
+        job = _owned_job(job_id, who)
         return JSONResponse({"status": job.status, "done": job.done, "message": job.message, **job.summary})
 
     @app.get("/batch/{job_id}/download", include_in_schema=False)
-    def batch_download(job_id: str, _who: Identity = Depends(viewer)) -> FileResponse:
-        job = JOBS.get(job_id)
-        if job is None or job.out_path is None:
+    def batch_download(job_id: str, who: Identity = Depends(viewer)) -> FileResponse:
+        job = _owned_job(job_id, who)
+        if job.out_path is None or not job.out_path.exists():
             raise HTTPException(404, "no result yet")
         return FileResponse(job.out_path, media_type="text/csv", filename=f"hits-{job.file_name}")
 
@@ -232,10 +263,31 @@ def mount(app: FastAPI) -> None:
     def login_page(request: Request) -> HTMLResponse:
         return page(request, "login.html")
 
-    @app.post("/login", include_in_schema=False)
-    def login(key: str = Form(...)) -> RedirectResponse:
-        response = RedirectResponse("/", status_code=303)
-        response.set_cookie("tradescreen_key", key, httponly=True, samesite="strict")
+    @app.post("/login", include_in_schema=False, response_model=None)
+    def login(
+        request: Request, key: str = Form(...), session: Session = Depends(get_session)
+    ) -> RedirectResponse | HTMLResponse:
+        # Only a key that identifies someone is stored: no cookie for a wrong guess.
+        if identify(session, key) is None:
+            response = page(request, "login.html", error="That key is not valid (or was revoked).")
+            response.status_code = 401
+            return response
+        redirect = RedirectResponse("/", status_code=303)
+        redirect.set_cookie(
+            "tradescreen_key",
+            key,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+        return redirect
+
+    @app.post("/logout", include_in_schema=False)
+    def logout(request: Request) -> RedirectResponse:
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(
+            "tradescreen_key", httponly=True, samesite="strict", secure=request.url.scheme == "https"
+        )
         return response
 
     mount_determinations(app)

@@ -8,7 +8,7 @@ import enum
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 from sqlalchemy.orm import Session
 
 from tradescreen.rules.de_minimis import de_minimis
@@ -82,7 +82,7 @@ class DeMinimisRequest(BaseModel):
     """Values of one foreign-made item."""
 
     controlled_us_content: float
-    price: float
+    price: float = Field(gt=0)
     destination: str = Field(..., min_length=1, max_length=10)
 
 
@@ -96,10 +96,10 @@ class FdpRequest(BaseModel):
     """Answers to the footnote 1 questions."""
 
     as_of: dt.date | None = None
-    direct_product_of_specified_technology: bool
-    produced_by_plant_that_is_direct_product: bool = False
-    footnote1_entity_party_to_transaction: bool
-    incorporated_into_item_of_footnote1_entity: bool = False
+    direct_product_of_specified_technology: StrictBool
+    produced_by_plant_that_is_direct_product: StrictBool = False
+    footnote1_entity_party_to_transaction: StrictBool
+    incorporated_into_item_of_footnote1_entity: StrictBool = False
 
 
 @router.post("/determinations/fdp", summary="Entity List foreign direct product rule (§734.9(e)(1))")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi import Path as PathParam
@@ -48,7 +48,7 @@ def alert_json(a: AlertRow) -> dict[str, Any]:
 
 @router.get("/alerts", summary="The review queue")
 def alerts(
-    state: list[str] = Query(["open", "escalated"]),
+    state: list[Literal["open", "escalated", "cleared", "confirmed"]] = Query(["open", "escalated"]),
     order: str = Query("score", pattern="^(score|age)$"),
     min_score: float = Query(0.0, ge=0, le=1),
     session: Session = Depends(get_session),
@@ -95,7 +95,11 @@ def dispose(
     return out
 
 
-@router.get("/screenings/{screening_id}/certificate", summary="Screening certificate (HTML or PDF)")
+@router.get(
+    "/screenings/{screening_id}/certificate",
+    summary="Screening certificate (HTML or PDF)",
+    responses={200: {"content": {"text/html": {}, "application/pdf": {}}}},
+)
 def certificate_download(
     screening_id: CaseId,
     format: str = Query("html", pattern="^(html|pdf)$"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictFloat, StrictInt
 from sqlalchemy.orm import Session
 
 from tradescreen.domain import EntityKind, Party
@@ -75,7 +75,7 @@ class ScreenRequest(BaseModel):
     parties: list[PartyIn] = Field(..., min_length=1, max_length=MAX_PARTIES)
     as_of: dt.date | None = None
     sources: str | None = Field(None, max_length=200)
-    threshold: float | None = Field(None, ge=0, le=1)
+    threshold: StrictFloat | StrictInt | None = Field(None, ge=0, le=1)
     top: int = Field(10, ge=1, le=100)
     include_ended: bool = False
 

@@ -1,0 +1,161 @@
+"""Loading hostile or broken list files: the shrink guard, structure checks and parser
+limits. Every case exits 2 naming the file (and line/field where there is one) and
+leaves the active version unchanged."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from tradescreen.cli import app
+from tradescreen.store.db import get_engine, session_scope
+from tradescreen.store.review_tables import AuditRow
+from tradescreen.store.schema import ListVersionRow
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("TRADESCREEN_DB", url)
+    monkeypatch.setenv("TRADESCREEN_CONFIG_DIR", str(tmp_path / "config"))
+    return url
+
+
+def _active(feed: str) -> tuple[int, int] | None:
+    with session_scope(get_engine()) as s:
+        row = s.scalars(
+            select(ListVersionRow).where(ListVersionRow.feed == feed, ListVersionRow.active.is_(True))
+        ).first()
+        return (row.id, row.row_count) if row else None
+
+
+def _refused(path: Path, *words: str, feed: str | None = None, args: tuple[str, ...] = ()) -> str:
+    before = _active(feed) if feed else None
+    result = runner.invoke(app, ["load", str(path), *args])
+    out = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    for word in words:
+        assert word in out, out
+    if feed:
+        assert _active(feed) == before
+    return out
+
+
+def test_near_empty_sdn_csv_is_refused_with_both_counts(db: str, shared_data: Path, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["load", str(shared_data / "ofac_sdn" / "sdn.csv")]).exit_code == 0
+    before = _active("ofac_sdn")
+    assert before is not None and before[1] > 8000
+    tiny = tmp_path / "cut" / "sdn.csv"
+    tiny.parent.mkdir()
+    first = (shared_data / "ofac_sdn" / "sdn.csv").read_bytes().split(b"\n", 1)[0]
+    tiny.write_bytes(first + b"\n\x1a")
+    out = _refused(tiny, str(before[1]), " 1 ", "--allow-shrink", feed="ofac_sdn")
+    assert "fewer than" in out
+    screened = runner.invoke(app, ["screen", "BANCO NACIONAL DE CUBA"])
+    assert "BANCO NACIONAL DE CUBA" in screened.output
+
+    allowed = runner.invoke(app, ["load", str(tiny), "--allow-shrink"])
+    assert allowed.exit_code == 0, allowed.output
+    assert _active("ofac_sdn")[1] == 1  # type: ignore[index]
+    with session_scope(get_engine()) as s:
+        kinds = [r.kind for r in s.scalars(select(AuditRow).order_by(AuditRow.seq))]
+    assert "list_shrink_allowed" in kinds
+
+
+def test_sdn_csv_without_siblings_warns_naming_them(db: str, shared_data: Path, tmp_path: Path) -> None:
+    alone = tmp_path / "alone" / "sdn.csv"
+    alone.parent.mkdir()
+    shutil.copyfile(shared_data / "ofac_sdn" / "sdn.csv", alone)
+    result = runner.invoke(app, ["load", str(alone)])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "alt.csv" in out and "add.csv" in out and "sdn_comments.csv" in out and "warning" in out
+
+
+def test_ofac_xml_without_sanctions_list_is_refused(db: str, tmp_path: Path) -> None:
+    ns = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ENHANCED_XML"
+    path = tmp_path / "one.xml"
+    path.write_text(
+        f'<?xml version="1.0"?><sanctionsData xmlns="{ns}"><entities><entity id="1"><names><name>'
+        "<isPrimary>true</isPrimary><translations><translation><formattedFullName>X CORP"
+        "</formattedFullName><script>Latin</script></translation></translations></name></names>"
+        "</entity></entities></sanctionsData>",
+        encoding="utf-8",
+    )
+    _refused(path, "one.xml", "publicationInfo")
+
+
+def test_csl_json_missing_keys_is_refused(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "csl.json"
+    path.write_text(json.dumps({"results": [{"foo": "bar"}]}), encoding="utf-8")
+    _refused(path, "csl.json", "'source'")
+
+
+def test_oversize_field_is_exit_2_naming_line_and_field(db: str, shared_data: Path, tmp_path: Path) -> None:
+    src = (shared_data / "csl_sample" / "csl.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    path = tmp_path / "csl.csv"
+    header, first = src[0], src[1]
+    path.write_text(header + first + '"' + "A" * 200_000 + '"' + first[first.index(",") :], encoding="utf-8")
+    _refused(path, "csl.csv:3", "128 KiB")
+
+
+def test_deep_json_is_exit_2(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('{"results": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    _refused(path, "deep.json", "nest")
+
+
+def test_zip_bomb_is_refused_quickly(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "CONS_ENHANCED.ZIP"
+    block = b"<a>" + b" " * (1 << 20) + b"</a>"
+    with (
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
+        archive.open("CONS_ENHANCED.XML", "w", force_zip64=True) as member,
+    ):
+        for _ in range(256):  # ~256 MiB of XML in a small archive
+            member.write(block)
+    assert path.stat().st_size < 5 * 1024 * 1024
+    _refused(path, "CONS_ENHANCED.ZIP", "compression ratio")
+
+
+def test_zip_lying_about_its_size_is_refused(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRADESCREEN_ZIP_MAX_BYTES", "1000")
+    path = tmp_path / "small.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("a.xml", b"<x>" + b"y" * 5000 + b"</x>")
+    _refused(path, "small.zip", "a.xml", "1000")
+
+
+def test_damaged_zip_is_exit_2(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "bad.zip"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    _refused(path, "bad.zip", "zip")
+
+
+@pytest.mark.parametrize("cut", [0.3, 0.7])
+def test_truncated_sdn_csv_leaves_active_version(
+    db: str, shared_data: Path, tmp_path: Path, cut: float
+) -> None:
+    assert runner.invoke(app, ["load", str(shared_data / "ofac_sdn" / "sdn.csv")]).exit_code == 0
+    raw = (shared_data / "ofac_sdn" / "sdn.csv").read_bytes()
+    path = tmp_path / "t" / "sdn.csv"
+    path.parent.mkdir()
+    path.write_bytes(raw[: int(len(raw) * cut)])
+    _refused(path, "sdn.csv", feed="ofac_sdn")
+
+
+def test_utf16_file_is_exit_2(db: str, shared_data: Path, tmp_path: Path) -> None:
+    path = tmp_path / "dpl.txt"
+    path.write_bytes((shared_data / "csl_sample" / "dpl.txt").read_text(encoding="utf-8").encode("utf-16"))
+    _refused(path, "dpl.txt", "UTF", args=("--format", "dpl"))
