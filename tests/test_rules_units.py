@@ -189,7 +189,8 @@ def test_entity_list_narrow_requirement_does_not_cover_ear99() -> None:
         (ListSource.SDN, "sdn_blocking"),
         (ListSource.MEU, "military_end_user"),
         (ListSource.UVL, "unverified_list"),
-        (ListSource.CMIC, "no_export_license_effect"),
+        (ListSource.MIEU, "military_intelligence_end_user"),
+        (ListSource.CMIC, "investment_ban"),
     ],
 )
 def test_each_list_fires_its_rule(source: ListSource, rule: str) -> None:

@@ -27,7 +27,8 @@ def test_meu(shared_data: Path) -> None:
     rows = _rows(path)
     assert parsed.feed == "bis_meu"
     assert len(entries) == len(rows)
-    assert all(e.source is ListSource.MEU for e in entries)
+    # Every row of this file is "US-BIS-MIEU": the Military-Intelligence End-User list (§744.22).
+    assert all(e.source is ListSource.MIEU for e in entries)
     first = entries[0]
     assert first.name == rows[0]["Name"]
     assert [a.value for a in first.aliases] == [rows[0]["Alias"]]

@@ -342,7 +342,7 @@ def president_decide(
         "decision",
         "President",
         outcome,
-        rationale,
+        f"{rationale} (the President's role in ERC matters is unverified: modelled on EO 12981)",
         rule="final decision of the President (unverified: modelled on EO 12981)",
     )
     _finalize(session, case, on, effective or on)
@@ -470,8 +470,9 @@ def scenario(
 ) -> Iterator[tuple[Session, str]]:
     """A session in which the case's decision is applied as if published, and its label.
 
-    The change is written in a separate transaction that is always rolled back: the official
-    lists never see it. Evaluate determine/screen/status with the yielded session."""
+    The change is written inside a savepoint that is always rolled back: the official lists
+    never see it. Evaluate determine/screen/status with the yielded session (the caller's
+    own session), inside the `with` block only."""
     from tradescreen.rules.parties import forget_screeners
 
     case = get_case(session, case_id)
@@ -481,20 +482,18 @@ def scenario(
         raise ERCError(f"case {case_id} names no listed entity")
     day = effective or _proposed_effective(session, case)
     label = scenario_label(case, day)
-    with Session(session.get_bind()) as hypothetical:
-        try:
-            _apply(
-                hypothetical,
-                get_case(hypothetical, case_id),
-                day,
-                Citation(f"ERC case {case_id} (scenario; not published)", verified=False),
-            )
-            hypothetical.flush()
-            forget_screeners()
-            yield hypothetical, label
-        finally:
-            hypothetical.rollback()
-            forget_screeners()
+    session.flush()
+    savepoint = session.begin_nested()
+    try:
+        _apply(session, case, day, Citation(f"ERC case {case_id} (scenario; not published)", verified=False))
+        session.flush()
+        forget_screeners()
+        yield session, label
+    finally:
+        if savepoint.is_active:
+            savepoint.rollback()
+        session.expire_all()
+        forget_screeners()
 
 
 def scenario_determine(

@@ -214,10 +214,15 @@ def assess(
         total = min(100.0, sum(p.share for p in listed))
         in_force = rule.startswith("OFAC") or affiliates_rule_in_force(as_of)
         applies = total >= 50 and in_force
+        why = (
+            "suspended 2025-11-10 through 2026-11-09"
+            if as_of >= AFFILIATES_RULE_SUSPENDED
+            else f"in force only from {AFFILIATES_RULE_START}"
+        )
         note = f"listed or blocked owners hold {total:.0f}% in the aggregate (counted in full)" + (
             ""
             if in_force
-            else f"; the {rule} was suspended on {as_of} (2025-11-10 through 2026-11-09), so the "
+            else f"; the {rule} was not in force on {as_of} ({why}), so the "
             "listing does not extend to this party by ownership alone"
         )
         if not rule.startswith("OFAC") and in_force and affiliates_rule_unverified(as_of):

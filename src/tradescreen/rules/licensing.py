@@ -610,7 +610,7 @@ def _next_steps(verdict: Verdict, rules: list[RuleFiring], ear99: bool) -> tuple
         exceptions = any(r.license_exceptions_available for r in rules if r.rule == "country_chart")
         listed = any(r.rule in REQUIRING - {"country_chart", "destination_control"} for r in rules)
         return (
-            "Do not ship without a license (BIS, or OFAC for a sanctions program); "
+            "Do not ship without a BIS license (or OFAC authorization for a sanctions program); "
             + (
                 "no license exceptions are available for the listed party."
                 if listed
