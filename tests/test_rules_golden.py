@@ -22,6 +22,7 @@ from tradescreen import erc
 from tradescreen.domain import LicenseDetermination, Verdict
 from tradescreen.errors import InputError
 from tradescreen.ownership import import_csv
+from tradescreen.rules.direct_product import entity_list_fdp
 from tradescreen.rules.licensing import TransactionParty, determine
 from tradescreen.store.db import make_engine, session_scope
 from tradescreen.store.load import load_path
@@ -283,3 +284,32 @@ def test_publish_refuses_unapproved_and_needs_a_citation(golden: tuple[Engine, d
             erc.publish(session, cases["huawei-removal"], fr_cite=" ", effective=D("2022-03-01"))
         assert err.value.field == "fr_cite"
         session.rollback()
+
+
+@pytest.mark.parametrize(
+    ("day", "party_involved", "from_design", "incorporated", "subject", "cite"),
+    [
+        ("2020-05-14", True, True, False, False, "did not exist"),
+        # May 2020 (85 FR 29849): only items produced from a footnote 1 entity's designs.
+        ("2020-05-15", True, False, False, False, "85 FR 29849"),
+        ("2020-05-15", True, True, False, True, "85 FR 29849"),
+        ("2020-08-16", False, False, True, False, "85 FR 29849"),
+        # August 2020 (85 FR 51596): party involvement or incorporation suffices.
+        ("2020-08-17", True, False, False, True, "85 FR 51596"),
+        ("2020-08-17", False, False, True, True, "85 FR 51596"),
+    ],
+)
+def test_fdp_footnote_1_versions(
+    day: str, party_involved: bool, from_design: bool, incorporated: bool, subject: bool, cite: str
+) -> None:
+    """The foreign direct product procedure's own table (`tradescreen fdp`), by rule version."""
+    kwargs = {"produced_from_footnote1_design": from_design} if from_design else {}
+    result = entity_list_fdp(
+        D(day),
+        direct_product_of_specified_technology=True,
+        produced_by_plant_that_is_direct_product=False,
+        footnote1_entity_party_to_transaction=party_involved,
+        incorporated_into_item_of_footnote1_entity=incorporated,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    assert result.subject_to_ear is subject and cite in result.conclusion

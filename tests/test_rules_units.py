@@ -123,8 +123,17 @@ def test_fdp_did_not_exist_before_may_2020() -> None:
         produced_by_plant_that_is_direct_product=False,
         footnote1_entity_party_to_transaction=True,
     )
+    from_design = entity_list_fdp(
+        dt.date(2020, 5, 15),
+        direct_product_of_specified_technology=True,
+        produced_by_plant_that_is_direct_product=False,
+        footnote1_entity_party_to_transaction=True,
+        produced_from_footnote1_design=True,
+    )
     assert not before.subject_to_ear and "did not exist" in before.conclusion
-    assert after.subject_to_ear and "85 FR 29849" in after.conclusion
+    # The May 2020 version reached only items produced from Huawei's designs.
+    assert not after.subject_to_ear and "85 FR 29849" in after.conclusion
+    assert from_design.subject_to_ear and "85 FR 29849" in from_design.conclusion
     assert "734.9(e)(1)" in after.citation
 
 
