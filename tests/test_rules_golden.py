@@ -150,6 +150,9 @@ ROWS = (
     # New rule 2: the Country Chart.
     Row("chart-5a002-cn", CLEAN, "5A002", "CN", "2024-01-01", L, "country_chart", cite="Part 738",
         says="740.17", unverified=True),
+    # Next to the verdict: unverified only when every rule producing it is.
+    Row("verified-when-el-decides", HUAWEI, "5A002", "CN", "2024-01-01", L, "entity_list",
+        unverified=False),
     Row("chart-5a992-cn", CLEAN, "5A992", "CN", "2024-01-01", N, "country_chart_clear"),
     Row("chart-5a992-ir", CLEAN, "5A992", "IR", "2024-01-01", L, "country_chart", says="AT"),
     Row("chart-3a001-gb", CLEAN, "3A001", "GB", "2024-01-01", L, "country_chart", says="NS (NS1)"),
@@ -313,3 +316,30 @@ def test_fdp_footnote_1_versions(
         **kwargs,  # type: ignore[arg-type]
     )
     assert result.subject_to_ear is subject and cite in result.conclusion
+
+
+def test_one_listed_on_date_decision_for_status(golden: tuple[Engine, dict[str, int]]) -> None:
+    """The status path's answer (`rules.parties.listed_on`) is the one determine uses: the
+    Huawei affiliate row with its city suffix, dated from 2019-05-16, with footnote 1 and TGL."""
+    from tradescreen.domain import Party
+    from tradescreen.history import ListingState
+    from tradescreen.rules.parties import listed_on
+
+    engine, _ = golden
+    with Session(engine) as session:
+
+        def el(day: str) -> object:
+            [found] = [
+                p.status
+                for p in listed_on(session, Party(AFFILIATE), D(day))
+                if p.status.source.value == "EL"
+            ]
+            return found
+
+        before, on, tgl, fn1 = el("2019-05-15"), el("2019-05-16"), el("2019-05-20"), el("2020-05-15")
+        ended = el("2020-08-13")
+    assert before.state is ListingState.NOT_YET_LISTED  # type: ignore[attr-defined]
+    assert on.state is ListingState.LISTED and on.since == D("2019-05-16")  # type: ignore[attr-defined]
+    assert tgl.general_license_active and "1" not in tgl.footnotes  # type: ignore[attr-defined]
+    assert "1" in fn1.footnotes and fn1.general_license_active  # type: ignore[attr-defined]
+    assert not ended.general_license_active  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from tradescreen.domain import Entity, ListSource, Party
 from tradescreen.errors import InputError
 from tradescreen.history import ListingState, all_entities, status_report
 from tradescreen.match.screen import Screener
+from tradescreen.rules.parties import RESOLVE_THRESHOLD
 
 PURCHASE_DELAY = dt.timedelta(days=60)  # EO 14032: purchases prohibited 60 days after listing
 DIVESTMENT_WINDOW = dt.timedelta(days=365)  # sales to divest allowed for 365 days after listing
@@ -142,7 +143,7 @@ def check_security(
     }
     found = [e for e in entities if any((i.type, i.value.upper()) in wanted for i in e.entry.identifiers)]
     if issuer:
-        hits = Screener.build(entities).screen(Party(issuer), threshold=0.93, top=20)
+        hits = Screener.build(entities).screen(Party(issuer), threshold=RESOLVE_THRESHOLD, top=20)
         found += [e for e in entities if e.id in {h.entity_id for h in hits}]
     unique = {e.id: e for e in found}
     report = {s.entity_id: s for s in status_report(session, list(unique), day).listings}

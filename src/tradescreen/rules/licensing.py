@@ -503,19 +503,22 @@ def _fdp_named(fired: list[RuleFiring]) -> list[RuleFiring]:
 
 
 def _unverified_reasons(verdict: Verdict, fired: list[RuleFiring], day: dt.date) -> tuple[str, ...]:
-    """Unverified facts the verdict rests on: the deciding rules' own flags, and for a clear
-    verdict any rule we could not answer."""
-    deciding = PROHIBITING if verdict is Verdict.PROHIBITED else REQUIRING
+    """Unverified facts the verdict rests on. A license requirement or prohibition is
+    unverified only when every rule that produces it is; a clear verdict is unverified when
+    any rule we report rests on an unchecked fact or could not be answered (fail closed)."""
+    if verdict is Verdict.NO_LICENSE_REQUIRED:
+        relevant = [r for r in fired if r.rule != "fdp_out_of_scope"]
+    else:
+        deciding = PROHIBITING if verdict is Verdict.PROHIBITED else REQUIRING
+        relevant = [r for r in fired if r.rule in deciding]
+        if any(r.verified for r in relevant):
+            return ()
     reasons = [
-        f"{r.rule}: {r.citation} (not verified against the primary text)"
-        for r in fired
-        if not r.verified
-        and (r.rule in deciding or verdict is Verdict.NO_LICENSE_REQUIRED)
-        and r.rule not in ("fdp_out_of_scope",)
+        f"{r.rule}: {r.citation} (not verified against the primary text)" for r in relevant if not r.verified
     ]
-    if any(r.rule == "country_chart_unanswered" for r in fired):
+    if any(r.rule == "country_chart_unanswered" for r in relevant):
         reasons.append("the Country Chart was not answered for this ECCN or destination")
-    if any(r.rule == "ownership_bis" for r in fired) and affiliates_rule_unverified(day):
+    if any(r.rule == "ownership_bis" for r in relevant) and affiliates_rule_unverified(day):
         reasons.append(
             "BIS affiliates rule: applies again from 2026-11-10 unless its suspension was extended "
             "(extension unverified)"
