@@ -219,7 +219,7 @@ def assess(
             if as_of >= AFFILIATES_RULE_SUSPENDED
             else f"in force only from {AFFILIATES_RULE_START}"
         )
-        note = f"listed or blocked owners hold {total:.0f}% in the aggregate (counted in full)" + (
+        note = f"listed owners hold {total:.0f}% in the aggregate (blocked companies count in full)" + (
             ""
             if in_force
             else f"; the {rule} was not in force on {as_of} ({why}), so the "
