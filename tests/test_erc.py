@@ -85,8 +85,15 @@ def test_honor_listed_by_the_president(store: Engine) -> None:
         )
         steps = erc.history(s, case_id)
     kinds = [step.kind for step in steps]
-    assert kinds.count("vote") == 12 and kinds.count("escalation") == 3 and kinds[-1] == "listing"
+    assert kinds.count("vote") == 12 and kinds.count("escalation") == 3 and kinds[-1] == "final"
     assert [st.level for st in steps if st.kind == "decision"] == ["ERC", "ACEP", "EARB", "PRESIDENT"]
+    # Voting rules above the ERC are unverified, and say so.
+    assert all("unverified" in st.why for st in steps if st.kind == "decision" and st.level != "ERC")
+    # A decision is not a listing: nothing changes until the rule is published.
+    assert not _honor_listed(store, D(2021, 8, 1))
+    with session_scope(store) as s:
+        erc.publish(s, case_id, fr_cite="86 FR 99999", effective=D(2021, 7, 15), on=D(2021, 7, 14))
+        assert erc.history(s, case_id)[-1].kind == "publication"
     assert _honor_listed(store, D(2021, 7, 15))
     assert not _honor_listed(store, D(2021, 7, 14))  # as of before the effective date: not listed
 
@@ -120,9 +127,19 @@ def test_unanimous_removal(store: Engine) -> None:
         with pytest.raises(erc.ERCError, match="appeal window"):
             erc.finalize(s, case.id, on=D(2023, 1, 15))
         erc.finalize(s, case.id, on=D(2023, 1, 20), effective=D(2023, 1, 25))
+        decided = status_report(s, ["curated:hikvision:EL"], D(2023, 2, 1)).listings[0]
+        assert decided.state is ListingState.LISTED  # approved, not yet published
+        with erc.scenario(s, case.id) as (hypothetical, label):
+            what_if = status_report(hypothetical, ["curated:hikvision:EL"], D(2023, 2, 1)).listings[0]
+        assert what_if.state is ListingState.REMOVED and "SCENARIO" in label
+        assert status_report(s, ["curated:hikvision:EL"], D(2023, 2, 1)).listings[0].state is (
+            ListingState.LISTED
+        )
+        erc.publish(s, case.id, fr_cite="88 FR 12345", effective=D(2023, 1, 25))
         before = status_report(s, ["curated:hikvision:EL"], D(2023, 1, 24)).listings[0]
         after = status_report(s, ["curated:hikvision:EL"], D(2023, 1, 25)).listings[0]
     assert before.state is ListingState.LISTED and after.state is ListingState.REMOVED
+    assert any("88 FR 12345" in (e.citation.text if e.citation else "") for e in after.events)
 
 
 def test_removal_needs_unanimity(store: Engine) -> None:

@@ -69,10 +69,15 @@ def test_bis_affiliates_rule_only_in_its_window(engine: Engine, tmp_path: Path) 
     with session_scope(engine) as session:
         before = assess(session, "Sub Co", dt.date(2025, 9, 28), listed)
         during = assess(session, "Sub Co", dt.date(2025, 10, 15), listed)
-        after = assess(session, "Sub Co", dt.date(2026, 1, 1), listed)
-    assert [f.applies for f in before + during + after] == [False, True, False]
-    assert "not in force" in before[0].note
+        suspended = assess(session, "Sub Co", dt.date(2026, 11, 9), listed)
+        back = assess(session, "Sub Co", dt.date(2026, 11, 10), listed)
+    # In force 2025-09-29; suspended 2025-11-10 through 2026-11-09; back from 2026-11-10
+    # unless the suspension was extended (unverified, said in the note).
+    assert [f.applies for f in before + during + suspended + back] == [False, True, False, True]
+    assert "not in force" in before[0].note and "suspended" in suspended[0].note
+    assert "unverified" in back[0].note
     assert affiliates_rule_in_force(dt.date(2025, 9, 29))
+    assert not affiliates_rule_in_force(dt.date(2025, 11, 10))
 
 
 def test_validity_dates(engine: Engine, tmp_path: Path) -> None:

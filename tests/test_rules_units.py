@@ -123,8 +123,17 @@ def test_fdp_did_not_exist_before_may_2020() -> None:
         produced_by_plant_that_is_direct_product=False,
         footnote1_entity_party_to_transaction=True,
     )
+    from_design = entity_list_fdp(
+        dt.date(2020, 5, 15),
+        direct_product_of_specified_technology=True,
+        produced_by_plant_that_is_direct_product=False,
+        footnote1_entity_party_to_transaction=True,
+        produced_from_footnote1_design=True,
+    )
     assert not before.subject_to_ear and "did not exist" in before.conclusion
-    assert after.subject_to_ear and "85 FR 29849" in after.conclusion
+    # The May 2020 version reached only items produced from Huawei's designs.
+    assert not after.subject_to_ear and "85 FR 29849" in after.conclusion
+    assert from_design.subject_to_ear and "85 FR 29849" in from_design.conclusion
     assert "734.9(e)(1)" in after.citation
 
 
@@ -189,7 +198,8 @@ def test_entity_list_narrow_requirement_does_not_cover_ear99() -> None:
         (ListSource.SDN, "sdn_blocking"),
         (ListSource.MEU, "military_end_user"),
         (ListSource.UVL, "unverified_list"),
-        (ListSource.CMIC, "no_export_license_effect"),
+        (ListSource.MIEU, "military_intelligence_end_user"),
+        (ListSource.CMIC, "investment_ban"),
     ],
 )
 def test_each_list_fires_its_rule(source: ListSource, rule: str) -> None:

@@ -27,6 +27,7 @@ def test_meu(shared_data: Path) -> None:
     rows = _rows(path)
     assert parsed.feed == "bis_meu"
     assert len(entries) == len(rows)
+    # Every row of this file is "US-BIS-MIEU": the Military-Intelligence End-User list (§744.22).
     assert all(e.source is ListSource.MIEU for e in entries)
     first = entries[0]
     assert first.name == rows[0]["Name"]

@@ -22,8 +22,8 @@ class ListSource(StrEnum):
     EL = "EL"  # BIS Entity List
     DPL = "DPL"  # BIS Denied Persons List
     UVL = "UVL"  # BIS Unverified List
-    MEU = "MEU"  # BIS Military End-User List
-    MIEU = "MIEU"  # BIS Military-Intelligence End-User List (15 CFR 744.22)
+    MEU = "MEU"  # BIS Military End-User List (§744.21)
+    MIEU = "MIEU"  # BIS Military-Intelligence End-User list (§744.22)
     SDN = "SDN"  # OFAC Specially Designated Nationals
     CMIC = "CMIC"  # OFAC Non-SDN Chinese Military-Industrial Complex (NS-CMIC)
     SSI = "SSI"  # OFAC Sectoral Sanctions Identifications
@@ -53,7 +53,7 @@ LIST_TITLES: dict[ListSource, str] = {
     ListSource.DPL: "Denied Persons List (BIS)",
     ListSource.UVL: "Unverified List (BIS)",
     ListSource.MEU: "Military End-User List (BIS)",
-    ListSource.MIEU: "Military-Intelligence End-User List (BIS)",
+    ListSource.MIEU: "Military-Intelligence End-User list (BIS, §744.22)",
     ListSource.SDN: "Specially Designated Nationals (OFAC)",
     ListSource.CMIC: "Non-SDN Chinese Military-Industrial Complex Companies (OFAC)",
     ListSource.SSI: "Sectoral Sanctions Identifications (OFAC)",
@@ -412,3 +412,11 @@ class LicenseDetermination:
     rules: tuple[RuleFiring, ...]
     next_steps: tuple[str, ...]
     parties: tuple[str, ...] = ()
+    # The verdict rests on a fact we could not check against the primary text: said next to
+    # the verdict, with the reasons, not only in a rule's footnote.
+    verdict_unverified: bool = False
+    unverified_reasons: tuple[str, ...] = ()
+    # Know-your-customer red flags to check (Supplement No. 3 to Part 732): a checklist.
+    red_flags: tuple[str, ...] = ()
+    # Set when evaluated under an undecided/unpublished ERC decision: not an official answer.
+    scenario: str | None = None

@@ -13,21 +13,31 @@ Procedure (REGULATORY_FACTS.md §1; Supplement No. 5 to Part 744, §744.16(d), E
   matters), and the ERC within 30 days of a proposal (an assumption, unverified).
   Whether ERC matters pass through the Operating Committee is unverified: this workflow
   goes straight from the ERC to the ACEP and says so in every case's history.
-- A final approval changes the store: an addition or modification becomes an entry of
-  the `erc` feed (a new list version) with an ADDED/MODIFIED event citing the decision;
-  a removal becomes a REMOVED event on the listed entity. Screening sees the change from
-  the effective date; `--as-of` before it does not.
+- A decision is only a decision: it does NOT change the official lists. An addition or
+  removal takes effect only when published as a rule in the Federal Register (bis.gov ERC
+  FAQ; §744.16). `publish(case, fr_cite, effective)` records that publication, and only
+  then does the store change: an addition or modification becomes an entry of the `erc`
+  feed (a new list version) with an ADDED/MODIFIED event citing the Federal Register; a
+  removal becomes a REMOVED event on the listed entity, from the effective date.
+- Before publication, `scenario(session, case)` evaluates what the decision would change
+  in a transaction that is always rolled back; answers from it are labelled as a scenario.
+- The voting rules above the ERC (ACEP, EARB, the President) are unverified: every
+  decision taken there says so in its step and in `VOTING_RULES`.
 
 Every step is appended to the case history; rows are never updated or deleted.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,6 +47,7 @@ from tradescreen.domain import (
     AliasType,
     Citation,
     EventType,
+    LicenseDetermination,
     ListEntry,
     ListingEvent,
     ListSource,
@@ -48,6 +59,9 @@ from tradescreen.store.erc_tables import ErcCaseRow, ErcStepRow
 from tradescreen.store.load import event_row
 from tradescreen.store.schema import ListVersionRow
 from tradescreen.store.versions import import_version, version_entities
+
+if TYPE_CHECKING:
+    from tradescreen.rules.licensing import TransactionParty
 
 FEED = "erc"
 LEVELS = ("ERC", "ACEP", "EARB", "PRESIDENT")
@@ -62,6 +76,13 @@ TREASURY = "Treasury"
 ACTIONS = ("add", "modify", "remove")
 APPEAL_DAYS = 5
 DECISION_DAYS = {"ERC": 30, "ACEP": 11, "EARB": 11, "PRESIDENT": 11}
+# How each level decides, and whether that rule was checked against the primary text.
+VOTING_RULES: dict[str, tuple[str, bool]] = {
+    "ERC": ("majority to add; unanimity to modify or remove (Supplement No. 5 to Part 744)", True),
+    "ACEP": ("majority (modelled on EO 12981 license disputes)", False),
+    "EARB": ("majority (modelled on EO 12981 license disputes)", False),
+    "PRESIDENT": ("final decision of the President (modelled on EO 12981)", False),
+}
 UNVERIFIED_NOTE = (
     "Time limits from EO 12981 (license applications) applied by analogy; whether ERC matters pass "
     "through the Operating Committee is unverified (verify)."
@@ -260,6 +281,8 @@ def decide(session: Session, case_id: int, *, on: dt.date) -> str:
     case.status = "deadlocked" if outcome == "deadlock" else "decided"
     case.outcome = None if outcome == "deadlock" else outcome
     case.decided_on = on
+    if not VOTING_RULES[case.level][1]:
+        rule += " (voting rule above the ERC: unverified)"
     why = f"decided by {rule}" + (
         "; may be escalated by any member agency"
         if outcome == "deadlock"
@@ -313,7 +336,14 @@ def president_decide(
     outcome = "approved" if approve else "rejected"
     case.outcome, case.decided_on = outcome, on
     _step(
-        session, case, on, "decision", "President", outcome, rationale, rule="final decision of the President"
+        session,
+        case,
+        on,
+        "decision",
+        "President",
+        outcome,
+        f"{rationale} (the President's role in ERC matters is unverified: modelled on EO 12981)",
+        rule="final decision of the President (unverified: modelled on EO 12981)",
     )
     _finalize(session, case, on, effective or on)
     return outcome
@@ -337,17 +367,60 @@ def finalize(session: Session, case_id: int, *, on: dt.date, effective: dt.date 
     return case.outcome
 
 
-def _citation(case: ErcCaseRow) -> Citation:
-    return Citation(
-        text=f"ERC case {case.id} decision ({case.level}); Federal Register citation pending", verified=False
-    )
-
-
 def _finalize(session: Session, case: ErcCaseRow, on: dt.date, effective: dt.date) -> None:
     case.status = "final"
     if case.outcome != "approved":
         _step(session, case, on, "final", case.level, "no listing change", "the proposal was rejected")
         return
+    _step(
+        session,
+        case,
+        on,
+        "final",
+        case.level,
+        f"approved; proposed effective date {effective}",
+        "a decision only: the official lists do not change until the rule is published in the "
+        "Federal Register (erc publish)",
+        effective=effective.isoformat(),
+    )
+
+
+def publish(
+    session: Session, case_id: int, *, fr_cite: str, effective: dt.date, on: dt.date | None = None
+) -> str:
+    """Record the Federal Register publication of an approved decision; from `effective` on,
+    the change reaches the official answers (determine, screen, status)."""
+    case = get_case(session, case_id)
+    cite = (fr_cite or "").strip()
+    if not cite:
+        raise InputError("the Federal Register citation is required (e.g. 86 FR 12345)", field="fr_cite")
+    if not isinstance(effective, dt.date):
+        raise InputError(f"not a date: {effective!r}", field="effective")
+    if case.status == "published":
+        raise ERCError(f"case {case_id} was already published")
+    if case.status != "final" or case.outcome != "approved":
+        raise ERCError(
+            f"case {case_id} is {case.status} ({case.outcome or 'no outcome'}): only a final approval "
+            "can be published"
+        )
+    _apply(session, case, effective, Citation(cite, verified=True))
+    case.status = "published"
+    _step(
+        session,
+        case,
+        on or effective,
+        "publication",
+        "Federal Register",
+        f"published as {cite}, effective {effective}",
+        "the change reaches the official lists from the effective date",
+        fr_cite=cite,
+        effective=effective.isoformat(),
+    )
+    return cite
+
+
+def _apply(session: Session, case: ErcCaseRow, effective: dt.date, citation: Citation) -> None:
+    """Write the decision into the store (publication, or a scenario that is rolled back)."""
     origin = f"erc:{case.id}"
     if case.action == "remove":
         assert case.target_entity_id is not None
@@ -356,28 +429,90 @@ def _finalize(session: Session, case: ErcCaseRow, on: dt.date, effective: dt.dat
             ListSource.EL,
             EventType.REMOVED,
             effective,
-            f"removed by decision of the {case.level} (ERC case {case.id})",
-            _citation(case),
-            verified=False,
+            f"removed by decision of the {case.level} (ERC case {case.id}), published {citation.text}",
+            citation,
+            verified=citation.verified,
             origin=origin,
         )
         session.add(event_row(event, None))
-        _step(session, case, on, "listing", "system", f"{case.target_entity_id} removed from {effective}")
+        session.flush()
         return
-    version = _new_erc_version(session, case, effective)
+    version = _new_erc_version(session, case, effective, citation)
     case.listing_version_id = version
-    _step(
-        session,
-        case,
-        on,
-        "listing",
-        "system",
-        f"Entity List entry {'added' if case.action == 'add' else 'modified'} "
-        f"effective {effective} (list version {version})",
+
+
+def _proposed_effective(session: Session, case: ErcCaseRow) -> dt.date:
+    for step in reversed(history_rows(session, case.id)):
+        if step.data and step.data.get("effective"):
+            return dt.date.fromisoformat(str(step.data["effective"]))
+    return case.decided_on or case.proposed_on
+
+
+def history_rows(session: Session, case_id: int) -> list[ErcStepRow]:
+    """The raw step rows of a case, in order."""
+    return list(
+        session.scalars(select(ErcStepRow).where(ErcStepRow.case_id == case_id).order_by(ErcStepRow.id))
     )
 
 
-def _entry(case: ErcCaseRow, effective: dt.date) -> ListEntry:
+def scenario_label(case: ErcCaseRow, effective: dt.date) -> str:
+    """How answers under a scenario are labelled."""
+    return (
+        f"SCENARIO (not an official answer): ERC case {case.id}, {case.action} {case.party}, "
+        f"as if {'approved and ' if case.outcome != 'approved' else ''}published effective {effective}; "
+        f"case status {case.status}"
+    )
+
+
+@contextmanager
+def scenario(
+    session: Session, case_id: int, *, effective: dt.date | None = None
+) -> Iterator[tuple[Session, str]]:
+    """A session in which the case's decision is applied as if published, and its label.
+
+    The change is written inside a savepoint that is always rolled back: the official lists
+    never see it. Evaluate determine/screen/status with the yielded session (the caller's
+    own session), inside the `with` block only."""
+    from tradescreen.rules.parties import forget_screeners
+
+    case = get_case(session, case_id)
+    if case.status == "published":
+        raise ERCError(f"case {case_id} is published: its change is already official")
+    if case.action in ("modify", "remove") and case.target_entity_id is None:
+        raise ERCError(f"case {case_id} names no listed entity")
+    day = effective or _proposed_effective(session, case)
+    label = scenario_label(case, day)
+    session.flush()
+    savepoint = session.begin_nested()
+    try:
+        _apply(session, case, day, Citation(f"ERC case {case_id} (scenario; not published)", verified=False))
+        session.flush()
+        forget_screeners()
+        yield session, label
+    finally:
+        if savepoint.is_active:
+            savepoint.rollback()
+        session.expire_all()
+        forget_screeners()
+
+
+def scenario_determine(
+    session: Session,
+    case_id: int,
+    parties: list[TransactionParty],
+    eccn: str,
+    destination: str,
+    as_of: dt.date | None = None,
+) -> LicenseDetermination:
+    """`determine` under a scenario: what the case's decision would change, labelled so."""
+    from tradescreen.rules.licensing import determine
+
+    with scenario(session, case_id) as (hypothetical, label):
+        result = determine(hypothetical, parties, eccn, destination, as_of)
+    return dataclasses.replace(result, scenario=label)
+
+
+def _entry(case: ErcCaseRow, effective: dt.date, citation: Citation) -> ListEntry:
     return ListEntry(
         entry_key=f"case-{case.id}",
         source=ListSource.EL,
@@ -385,7 +520,7 @@ def _entry(case: ErcCaseRow, effective: dt.date) -> ListEntry:
         aliases=tuple(Name(a, AliasType.AKA) for a in case.aliases),
         addresses=tuple(Address(full=a, country=case.country) for a in case.addresses),
         countries=(case.country,),
-        federal_register=(_citation(case),),
+        federal_register=(citation,),
         license_requirement=case.license_requirement,
         license_policy=case.review_policy,
         start_date=effective,
@@ -393,14 +528,14 @@ def _entry(case: ErcCaseRow, effective: dt.date) -> ListEntry:
     )
 
 
-def _new_erc_version(session: Session, case: ErcCaseRow, effective: dt.date) -> int:
+def _new_erc_version(session: Session, case: ErcCaseRow, effective: dt.date, citation: Citation) -> int:
     """A new version of the `erc` feed: every earlier ERC entry plus this decision's."""
     active = session.scalars(
         select(ListVersionRow).where(ListVersionRow.feed == FEED, ListVersionRow.active.is_(True))
     ).first()
     entries = [e.entry for e in version_entities(session, active.id)] if active else []
     entries = [e for e in entries if e.name.casefold() != case.party.casefold()]
-    new_entry = _entry(case, effective)
+    new_entry = _entry(case, effective, citation)
     entries.append(new_entry)
     event = ListingEvent(
         f"{FEED}:{new_entry.entry_key}",
@@ -408,8 +543,8 @@ def _new_erc_version(session: Session, case: ErcCaseRow, effective: dt.date) -> 
         EventType.ADDED if case.action == "add" else EventType.MODIFIED,
         effective,
         f"{case.action} decided by the {case.level} (ERC case {case.id})",
-        _citation(case),
-        verified=False,
+        citation,
+        verified=citation.verified,
         origin=f"erc:{case.id}",
     )
     digest = hashlib.sha256(f"erc-case-{case.id}-{effective.isoformat()}".encode()).hexdigest()
@@ -425,8 +560,8 @@ def _new_erc_version(session: Session, case: ErcCaseRow, effective: dt.date) -> 
                         EventType.MODIFIED,
                         effective,
                         f"modified by ERC case {case.id}",
-                        _citation(case),
-                        verified=False,
+                        citation,
+                        verified=citation.verified,
                         origin=f"erc:{case.id}",
                     ),
                     None,

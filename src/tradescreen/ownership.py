@@ -2,9 +2,14 @@
 
 Edges come from the store's `relationships` table (curated ownership, "Linked To"
 remarks, 1260H parents) and from user CSV files. Ownership is aggregated as OFAC's 50%
-rule reads it: shares multiply along a chain and add up across listed owners. It applies
-to SDN owners always; to Entity List / MEU owners only while the BIS affiliates rule was
-in force (from 2025-09-29 until its suspension in November 2025 — dates unverified).
+rule reads it (OFAC, "Revised Guidance on Entities Owned by Persons Whose Property and
+Interests in Property Are Blocked", 2014-08-13): an entity owned 50% or more, directly or
+indirectly, in the aggregate, by blocked persons is itself blocked, and the shares a
+blocked entity holds count in full — they are not multiplied down the chain. It applies to
+SDN owners always; to Entity List / MEU / MIEU owners while the BIS affiliates rule is in
+force: 2025-09-29 to 2025-11-09, suspended 2025-11-10 through 2026-11-09, and again from
+2026-11-10 unless the suspension was extended (an extension is unverified, so answers from
+that date carry the flag).
 """
 
 from __future__ import annotations
@@ -25,9 +30,10 @@ from tradescreen.match.normalize import normalize_name
 from tradescreen.store.schema import EntryRow, ListVersionRow, RelationshipRow
 
 AFFILIATES_RULE_START = dt.date(2025, 9, 29)
-AFFILIATES_RULE_SUSPENDED = dt.date(2025, 11, 10)  # "November 2025" (verify)
+AFFILIATES_RULE_SUSPENDED = dt.date(2025, 11, 10)  # suspension began (one year)
+AFFILIATES_RULE_RESUMES = dt.date(2026, 11, 10)  # unless extended: unverified
 OFAC_SOURCES = {ListSource.SDN}
-BIS_SOURCES = {ListSource.EL, ListSource.MEU}
+BIS_SOURCES = {ListSource.EL, ListSource.MEU, ListSource.MIEU}
 MAX_DEPTH = 5
 
 
@@ -163,8 +169,55 @@ def ownership_paths(graph: dict[str, list[tuple[str, str, float | None]]], party
 
 
 def affiliates_rule_in_force(date: dt.date) -> bool:
-    """The BIS 50% affiliates rule's window (unverified dates)."""
-    return AFFILIATES_RULE_START <= date < AFFILIATES_RULE_SUSPENDED
+    """The BIS 50% affiliates rule: in force from 2025-09-29, suspended 2025-11-10 through
+    2026-11-09, in force again from 2026-11-10 (unless extended: see the flag below)."""
+    return AFFILIATES_RULE_START <= date < AFFILIATES_RULE_SUSPENDED or date >= AFFILIATES_RULE_RESUMES
+
+
+def affiliates_rule_unverified(date: dt.date) -> bool:
+    """From 2026-11-10 the answer rests on the suspension not having been extended."""
+    return date >= AFFILIATES_RULE_RESUMES
+
+
+def _blocked_chains(
+    graph: dict[str, list[tuple[str, str, float | None]]],
+    party: str,
+    listed: dict[str, bool],
+) -> list[OwnershipPath]:
+    """Direct owners of `party` that are blocked (listed, or themselves >= 50% owned by
+    blocked owners), each with a chain up to a listed owner and the share counted in full."""
+    memo: dict[str, tuple[str, ...] | None] = {}
+
+    def chain_of(key: str, display: str, seen: frozenset[str]) -> tuple[str, ...] | None:
+        # The chain from a listed owner down to `display`, if `display` is blocked.
+        if key in memo:
+            return memo[key]
+        if listed.get(display):
+            memo[key] = (display,)
+            return memo[key]
+        if key in seen or len(seen) >= MAX_DEPTH:
+            return None
+        total, best = 0.0, None
+        for owner, owner_key, share in graph.get(key, []):
+            if share is None:
+                continue
+            above = chain_of(owner_key, owner, seen | {key})
+            if above is not None:
+                total += share
+                best = best or above
+        result = (*best, display) if best is not None and total >= 50 else None
+        memo[key] = result
+        return result
+
+    paths = []
+    party_key = _key(party)
+    for owner, owner_key, share in graph.get(party_key, []):
+        if share is None or owner_key == party_key:
+            continue
+        above = chain_of(owner_key, owner, frozenset({party_key}))
+        if above is not None:
+            paths.append(OwnershipPath((*above, party), share))
+    return paths
 
 
 def assess(
@@ -175,21 +228,32 @@ def assess(
     `listed_sources` maps an owner's name to the lists it was on that day (the caller
     resolves names, so this module needs no matcher).
     """
-    paths = ownership_paths(owners_graph(relationships_on(session, as_of)), party)
+    graph = owners_graph(relationships_on(session, as_of))
     findings = []
     for rule, sources in (("OFAC 50% rule", OFAC_SOURCES), ("BIS affiliates rule", BIS_SOURCES)):
-        listed = [p for p in paths if listed_sources.get(p.owners[0], set()) & sources]
+        flags = {name: bool(found & sources) for name, found in listed_sources.items()}
+        listed = _blocked_chains(graph, party, flags)
         if not listed:
             continue
         total = min(100.0, sum(p.share for p in listed))
         in_force = rule.startswith("OFAC") or affiliates_rule_in_force(as_of)
         applies = total >= 50 and in_force
-        note = f"listed owners hold {total:.0f}% in the aggregate" + (
+        why = (
+            "suspended 2025-11-10 through 2026-11-09"
+            if as_of >= AFFILIATES_RULE_SUSPENDED
+            else f"in force only from {AFFILIATES_RULE_START}"
+        )
+        note = f"listed owners hold {total:.0f}% in the aggregate (blocked companies count in full)" + (
             ""
             if in_force
-            else f"; the {rule} was not in force on {as_of} (unverified dates), so the "
+            else f"; the {rule} was not in force on {as_of} ({why}), so the "
             "listing does not extend to this party by ownership alone"
         )
+        if not rule.startswith("OFAC") and in_force and affiliates_rule_unverified(as_of):
+            note += (
+                "; the rule applies again from 2026-11-10 unless the suspension was extended "
+                "(extension unverified)"
+            )
         findings.append(OwnershipFinding(party, as_of, rule, total, tuple(listed), applies, note))
     return findings
 

@@ -24,8 +24,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from anyio import to_thread
 
-from tradescreen.services.auth import identify, local_auth_enabled
 from tradescreen.api.limits import BodyTooLarge, body_limit_for, find_nul
+from tradescreen.services.auth import identify, local_auth_enabled
 from tradescreen.store.db import session_scope
 
 Scope = MutableMapping[str, Any]

@@ -390,3 +390,9 @@ def shared_screener(session: Session, build: Callable[[], S], kind: type[S]) -> 
             _SHARED.clear()  # one store per process in practice; keep memory bounded
         _SHARED[key] = screener
     return screener
+
+
+def forget() -> None:
+    """Drop the in-memory shared indexes (e.g. after a rolled-back scenario added a version)."""
+    with _SHARED_LOCK:
+        _SHARED.clear()

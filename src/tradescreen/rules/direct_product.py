@@ -36,8 +36,13 @@ def entity_list_fdp(
     produced_by_plant_that_is_direct_product: bool,
     footnote1_entity_party_to_transaction: bool,
     incorporated_into_item_of_footnote1_entity: bool = False,
+    produced_from_footnote1_design: bool = False,
 ) -> FdpResult:
-    """Walk the footnote 1 questions in order and conclude, with the rule's version on `as_of`."""
+    """Walk the footnote 1 questions in order and conclude, with the rule's version on `as_of`.
+
+    `produced_from_footnote1_design` is asked only of the May 2020 version (85 FR 29849), which
+    reached only items produced from a footnote 1 entity's own designs (its technology or
+    software); from 2020-08-17 (85 FR 51596) party involvement or incorporation suffices."""
     steps = [
         Step(
             f"Was the Entity List FDP rule in force on {as_of.isoformat()} (from {INTRODUCED})?",
@@ -71,14 +76,21 @@ def entity_list_fdp(
         )
     )
     if as_of < BROADENED:
-        # The May 2020 version reached only items produced from Huawei's own designs (verify).
+        # The May 2020 version (85 FR 29849) reached only items produced from a footnote 1
+        # entity's own designs: the foreign-made item had to be produced or developed from
+        # technology or software designed by Huawei or an affiliate. Mere party involvement,
+        # or incorporation into a Huawei item, was not enough until 85 FR 51596.
+        from_design = produced_from_footnote1_design
         steps.append(
             Step(
-                "(May 2020 version) Was the item produced from a design of a footnote 1 entity?",
-                incorporated_into_item_of_footnote1_entity or footnote1_entity_party_to_transaction,
+                "(May 2020 version) Was the item produced from a design (technology or software) of a "
+                "footnote 1 entity, for it? (Items not from Huawei designs were outside this version.)",
+                from_design,
             )
         )
-    subject = product and knowledge
+        subject = product and from_design and knowledge
+    else:
+        subject = product and knowledge
     version = "August 2020 rule (85 FR 51596)" if as_of >= BROADENED else "May 2020 rule (85 FR 29849)"
     conclusion = (
         f"Subject to the EAR under the Entity List FDP rule ({version}): a license is required; review "

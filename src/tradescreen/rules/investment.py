@@ -12,10 +12,77 @@ from tradescreen.domain import Entity, ListSource, Party
 from tradescreen.errors import InputError
 from tradescreen.history import ListingState, all_entities, status_report
 from tradescreen.match.screen import Screener
+from tradescreen.rules.parties import RESOLVE_THRESHOLD
 
 PURCHASE_DELAY = dt.timedelta(days=60)  # EO 14032: purchases prohibited 60 days after listing
 DIVESTMENT_WINDOW = dt.timedelta(days=365)  # sales to divest allowed for 365 days after listing
 SECURITIES_LISTS = {ListSource.CMIC, ListSource.DOD1237}
+
+# EO 13959 (2020-11-12), as amended by EO 13974 (2021-01-13): purchases of a Section 1237
+# company's publicly traded securities barred from 9:30 a.m. EST 2021-01-11 for companies
+# listed by the order's date, and 60 days after listing for later ones; EO 13974 added a
+# ban on *holding* them after the 365-day divestment window. EO 14032 replaced the regime
+# from 2021-08-02 (purchases only; no holding ban).
+EO13959_ORDER = dt.date(2020, 11, 12)
+EO13959_FIRST_BAN = dt.date(2021, 1, 11)
+EO14032_REGIME = dt.date(2021, 8, 2)
+EO13959_CITATION = (
+    "EO 13959 (85 FR 73185) as amended by EO 13974 (86 FR 4875); Section 1237 of the FY1999 NDAA"
+)
+EO14032_CITATION = "EO 14032 (86 FR 30145); 31 CFR Part 586"
+# Court records fix some dates: Luokung's ban was due 2021-05-08 (Luokung Tech. Corp. v.
+# DoD, No. 21-cv-583 (D.D.C.), preliminary injunction 2021-05-05).
+BAN_DATE_OVERRIDES = {"luokung": dt.date(2021, 5, 8)}
+
+
+@dataclass(frozen=True, slots=True)
+class SecuritiesRegime:
+    """What a listing barred on a date: buying, and holding, the issuer's securities."""
+
+    purchase_prohibited: bool
+    holding_prohibited: bool
+    purchase_ban_from: dt.date | None
+    holding_ban_from: dt.date | None
+    explanation: str
+    citation: str
+    verified: bool
+
+
+def section_1237_regime(
+    listed: dt.date, as_of: dt.date, *, key: str = "", enforced: bool = True
+) -> SecuritiesRegime:
+    """EO 13959 as amended by EO 13974, for a Section 1237 designation made on `listed`."""
+    ban = BAN_DATE_OVERRIDES.get(key) or (
+        EO13959_FIRST_BAN if listed <= EO13959_ORDER else listed + PURCHASE_DELAY
+    )
+    holding = dt.date(2021, 11, 11) if listed <= EO13959_ORDER else listed + DIVESTMENT_WINDOW
+    superseded = as_of >= EO14032_REGIME
+    purchase = enforced and not superseded and ban <= as_of
+    # The holding ban never bit: EO 14032 replaced the regime before any divestment window closed.
+    held = enforced and not superseded and holding <= as_of
+    if superseded:
+        why = (
+            f"EO 13959's Section 1237 regime was replaced by EO 14032 from {EO14032_REGIME}: "
+            "the designation no longer bars purchases by itself (see the NS-CMIC list)"
+        )
+    elif not enforced:
+        why = "the designation is not enforced on this date"
+    elif purchase:
+        why = (
+            f"purchases of the securities barred since {ban} (EO 13959 §1(a)); holding them stays "
+            f"allowed until {holding} (EO 13974 holding ban, which EO 14032 later dropped)"
+        )
+    else:
+        why = f"listed {listed}; purchases barred from {ban}; sales to divest allowed until {holding}"
+    return SecuritiesRegime(
+        purchase,
+        held,
+        ban,
+        holding,
+        why,
+        EO13959_CITATION,
+        verified=False,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +143,7 @@ def check_security(
     }
     found = [e for e in entities if any((i.type, i.value.upper()) in wanted for i in e.entry.identifiers)]
     if issuer:
-        hits = Screener.build(entities).screen(Party(issuer), threshold=0.93, top=20)
+        hits = Screener.build(entities).screen(Party(issuer), threshold=RESOLVE_THRESHOLD, top=20)
         found += [e for e in entities if e.id in {h.entity_id for h in hits}]
     unique = {e.id: e for e in found}
     report = {s.entity_id: s for s in status_report(session, list(unique), day).listings}
@@ -92,12 +159,23 @@ def check_security(
         enforced = status.state.restricted
         prohibited = enforced and effective is not None and day >= effective
         divesting = enforced and divest is not None and day < divest
+        if entity.source is ListSource.DOD1237 and listing is not None:
+            regime = section_1237_regime(
+                listing, day, key=entity.id.split(":")[1] if ":" in entity.id else "", enforced=enforced
+            )
+            prohibited, effective = regime.purchase_prohibited, regime.purchase_ban_from
+            divest = regime.holding_ban_from
+            divesting = enforced and divest is not None and day < divest
         if status.state is ListingState.ENJOINED:
             why = f"designation enjoined by a court since {status.since}: the ban is not enforced on {day}"
         elif status.state is ListingState.REMOVED:
             why = f"removed from the {entity.source.label} on {status.since}: no ban"
         elif status.state is ListingState.NOT_YET_LISTED:
             why = f"not yet listed on {day}" + (f" (listed {listing})" if listing else "")
+        elif entity.source is ListSource.DOD1237 and listing is not None:
+            why = section_1237_regime(
+                listing, day, key=entity.id.split(":")[1] if ":" in entity.id else "", enforced=enforced
+            ).explanation
         elif prohibited:
             why = f"purchases prohibited since {effective}" + (
                 f"; sales to divest allowed until {divest}"
@@ -123,10 +201,10 @@ def check_security(
                 explanation=why,
                 citation="EO 13959 as amended by EO 14032; 31 CFR Part 586"
                 if entity.source is ListSource.CMIC
-                else "EO 13959; Section 1237 of the FY1999 NDAA",
+                else EO13959_CITATION,
             )
         )
     return findings
 
 
-__all__ = ["check_security"]
+__all__ = ["check_security", "section_1237_regime"]

@@ -18,9 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tradescreen.domain import Entity
-from tradescreen.history import all_entities
-from tradescreen.match.persist import shared_screener
 from tradescreen.match.screen import Screener
+from tradescreen.rules.parties import cached_screener
 from tradescreen.store.schema import ListingEventRow, ListVersionRow
 
 
@@ -46,7 +45,7 @@ def screener_for(session: Session) -> IndexedLists:
         cached = _CACHE.get(key)
     if cached is not None:
         return cached
-    screener = shared_screener(session, lambda: Screener.build(all_entities(session)), Screener)
+    screener = cached_screener(session)  # the one index, shared with the rule engines
     entities = screener.entities
     dates = [e.entry.start_date for e in entities if e.entry.start_date]
     first_event = session.scalar(select(func.min(ListingEventRow.date)))

@@ -69,7 +69,10 @@ def parse_meu(path: Path) -> ParsedFile:
         entries.append(
             ListEntry(
                 entry_key=_key(name),
-                source=ListSource.MIEU,
+                # The BIS file mixes nothing today, but its rows say which list they are:
+                # "US-BIS-MIEU" is the Military-Intelligence End-User list (§744.22, all
+                # items subject to the EAR), not the Military End-User list (§744.21).
+                source=ListSource.MIEU if "MIEU" in row["Program"].upper() else ListSource.MEU,
                 name=name,
                 kind=EntityKind.INDIVIDUAL if row["Type"] == "Person" else EntityKind.ENTITY,
                 aliases=_aliases(row["Alias"]),
