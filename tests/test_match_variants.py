@@ -48,7 +48,9 @@ def test_issue_examples_are_found(screener: Screener, query: str, listed: str | 
         assert listed in [h.list_name for h in hits[:3]]
 
 
-@pytest.mark.parametrize("query", ["John Smith", "Acme Trading Ltd", "Maria Garcia Lopez", "Blue River Foods GmbH"])
+@pytest.mark.parametrize(
+    "query", ["John Smith", "Acme Trading Ltd", "Maria Garcia Lopez", "Blue River Foods GmbH"]
+)
 def test_clean_names_stay_clear(screener: Screener, query: str) -> None:
     assert screener.screen(Party(query)) == []
 
@@ -123,7 +125,11 @@ def test_names_with_nothing_to_screen_are_refused(screener: Screener, name: str)
         ("Sheikh Ali Khamenei", "KHAMENEI, Ali", True),
         # 9 Chinese by meaning
         ("军事医学研究院", "Academy of Military Medical Sciences", True),
-        ("中国电子科技集团公司第十四研究所", "China Electronics Technology Group Corporation 14th Research Institute", True),
+        (
+            "中国电子科技集团公司第十四研究所",
+            "China Electronics Technology Group Corporation 14th Research Institute",
+            True,
+        ),
         ("華為技術有限公司", "Huawei Technologies Co., Ltd.", True),
     ],
 )
@@ -149,3 +155,22 @@ def test_scripts_are_recorded() -> None:
 
 def test_person_kind_filter_still_applies(screener: Screener) -> None:
     assert screener.screen(Party("Rostec", kind=EntityKind.INDIVIDUAL)) == []
+
+
+def test_screen_file_reads_person_attributes(tmp_path: Path) -> None:
+    from tradescreen.batch import read_parties
+
+    good = tmp_path / "good.csv"
+    good.write_text("id,name,dob,nationality,id_number\n1,Wei Zhang,1977-06-16,cn,E123\n2,Acme Ltd,,,\n")
+    parties = list(read_parties(good))
+    assert (parties[0].dob, parties[0].nationality, parties[0].id_number) == ("1977-06-16", "CN", "E123")
+    assert parties[1].dob is None
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,name,dob\n1,Wei Zhang,1977-06-16\n2,Li Wei,16.06.1977\n")
+    with pytest.raises(InputError) as err:
+        list(read_parties(bad))
+    assert err.value.line == 3 and err.value.field == "dob" and "bad.csv:3" in str(err.value)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("id,name\n1,Co. Ltd.\n")
+    with pytest.raises(InputError, match="field 'name'"):
+        list(read_parties(empty))
