@@ -27,6 +27,7 @@ from collections.abc import Callable
 from bench.common import all_entities
 from bench.matching.generate import SEED, Case, build
 from tradescreen.domain import Entity, EntityKind, Party
+from tradescreen.errors import InputError
 from tradescreen.match.normalize import normalize_name
 from tradescreen.match.screen import DEFAULT_THRESHOLD, Screener
 
@@ -38,7 +39,10 @@ NK_CANDIDATES = 20
 def tradescreen_matcher(screener: Screener) -> Matcher:
     def match(case: Case) -> dict[str, float]:
         kind = EntityKind(case.kind) if case.kind in ("individual",) else None
-        hits = screener.screen(Party(case.query, kind=kind), threshold=0.0, top=10)
+        try:
+            hits = screener.screen(Party(case.query, kind=kind, dob=case.dob), threshold=0.0, top=10)
+        except InputError:
+            return {}  # a name with nothing to screen (refused by the screener)
         return {h.entity_id: h.score for h in hits}
 
     return match
