@@ -174,3 +174,42 @@ def test_screen_file_reads_person_attributes(tmp_path: Path) -> None:
     empty.write_text("id,name\n1,Co. Ltd.\n")
     with pytest.raises(InputError, match="field 'name'"):
         list(read_parties(empty))
+
+
+def test_list_dates_of_birth_are_read_and_compared() -> None:
+    from tradescreen.match.persons import dob_agreement, parse_list_dob
+
+    assert parse_list_dob("16 Jun 1977") is not None
+    assert parse_list_dob("circa 1960") is not None
+    assert parse_list_dob("1952 to 1954") is not None
+    assert parse_list_dob("unknown") is None
+    assert dob_agreement("1977-06-16", ("16 Jun 1977",)) == (
+        "agree",
+        "date of birth 1977-06-16 agrees with 16 Jun 1977",
+    )
+    assert dob_agreement("1977", ("Jun 1977",))[0] == "agree"  # type: ignore[index]
+    assert dob_agreement("1978-03-01", ("16 Jun 1977",))[0] == "near"  # type: ignore[index]
+    assert dob_agreement("1980-01-01", ("16 Jun 1977", "1975"))[0] == "conflict"  # type: ignore[index]
+    assert dob_agreement("1980", ("unknown",)) is None
+
+
+def test_ofac_remarks_give_person_facts(shared_data: Path) -> None:
+    parsed = open_list_file(shared_data / "ofac_sdn_2024" / "sdn.csv")
+    nasrallah = next(e for e in parsed.entries if e.entry_key == "2686")
+    assert "31 Aug 1960" in nasrallah.dates_of_birth and len(nasrallah.dates_of_birth) == 4
+    assert nasrallah.places_of_birth == ("Al Basuriyah, Lebanon",)
+    zhang = next(e for e in parsed.entries if e.entry_key == "45391")
+    assert zhang.nationalities == ("CN",)
+
+
+def test_romanisation_keys_and_nicknames() -> None:
+    from tradescreen.match.names import join_numbers, nickname_pair, romanisation_key, unleet
+
+    assert romanisation_key("hezbollah") == romanisation_key("hizballah") == romanisation_key("hizbullah")
+    assert romanisation_key("xi") == romanisation_key("shi") == romanisation_key("si")
+    assert romanisation_key("yevgeniy") == romanisation_key("evgeny")
+    assert romanisation_key("putin") != romanisation_key("pavlov")
+    assert nickname_pair("bill", "william") and nickname_pair("sasha", "aleksandr")
+    assert not nickname_pair("john", "william")
+    assert join_numbers(["forty", "four", "trading"]) == ["44", "trading"]
+    assert unleet("sech1n") == "sechin" and unleet("12") == "12"
