@@ -15,7 +15,9 @@ import json
 import random
 import re
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from faker import Faker
 
@@ -217,10 +219,15 @@ def _to_cyrillic(text: str) -> str:
     return out
 
 
-def _nickname(given: str) -> str | None:
+@lru_cache(maxsize=1)
+def _namer() -> Any:
     from nicknames import NickNamer
 
-    names = sorted(n for n in NickNamer().nicknames_of(given.lower()) if len(n) >= 3)
+    return NickNamer()
+
+
+def _nickname(given: str) -> str | None:
+    names = sorted(n for n in _namer().nicknames_of(given.lower()) if len(n) >= 3)
     return names[0].title() if names else None
 
 
