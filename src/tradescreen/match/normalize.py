@@ -28,6 +28,10 @@ from tradescreen.match.names import TITLES, join_numbers, particle, strip_titles
 MAX_NAME_LENGTH = 500  # longer input is cut: no real list name comes near it
 
 _LEGAL_SEQUENCES = sorted((tuple(k.split()) for k in LEGAL_FORMS), key=len, reverse=True)
+# Forms by their first word, longest first: each token only tries the forms it can start.
+_FORMS_BY_HEAD: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+for _seq in _LEGAL_SEQUENCES:
+    _FORMS_BY_HEAD.setdefault(_seq[0], []).append((_seq, " ".join(_seq), LEGAL_FORMS[" ".join(_seq)]))
 # Long one-word forms are recognised with one typo ("COMAPNY", "LIMITD"): a misspelt form
 # would otherwise count as a rare, unmatched name word.
 _LONG_FORMS = [k for k in LEGAL_FORMS if " " not in k and len(k) >= 7]
@@ -152,22 +156,20 @@ def _strip_legal(tokens: list[str], legal: set[str]) -> tuple[list[int], int]:
     last_form_end = -1
     i = 0
     while i < len(tokens):
-        for seq in _LEGAL_SEQUENCES:
+        for seq, form, cls in _FORMS_BY_HEAD.get(tokens[i], ()):
             n = len(seq)
-            at_head = (
-                not kept
-                and len(tokens) > i + n
-                and (" ".join(seq) in PREFIX_FORMS or LEGAL_FORMS[" ".join(seq)] in _PREFIX_CLASSES)
-            )
-            if i + n <= len(tokens) and tuple(tokens[i : i + n]) == seq and (kept or at_head):
-                legal.add(LEGAL_FORMS[" ".join(seq)])
+            if i + n > len(tokens) or tuple(tokens[i : i + n]) != seq:
+                continue
+            at_head = not kept and len(tokens) > i + n and (form in PREFIX_FORMS or cls in _PREFIX_CLASSES)
+            if kept or at_head:
+                legal.add(cls)
                 i += n
                 last_form_end = i
                 break
         else:
-            form = _misspelt_form(tokens[i]) if kept and tokens[i] not in LEGAL_FORMS else None
-            if form is not None:
-                legal.add(LEGAL_FORMS[form])
+            form_name = _misspelt_form(tokens[i]) if kept and tokens[i] not in LEGAL_FORMS else None
+            if form_name is not None:
+                legal.add(LEGAL_FORMS[form_name])
                 last_form_end = i + 1
             else:
                 kept.append(i)
