@@ -60,7 +60,9 @@ class PairScore:
 def compare(name1: str, name2: str, kind: EntityKind | None = None) -> PairScore:
     """Score two names against each other (no list needed); rarity is neutral here."""
     del kind  # names are scored the same way; the type only matters against a list
-    a, b = validate_name(name1, "name1"), validate_name(name2, "name2")
+    # A pair tool keeps every row (compare-file documents score 0 for an empty name);
+    # screening a party, by contrast, refuses a name with nothing to screen.
+    a, b = normalize_name(name1), normalize_name(name2)
     comparison = compare_normalized(a, b, {}, 1.0)
     return PairScore(round(comparison.score, 4), explain(comparison, a, b), feature_details(comparison, a, b))
 
