@@ -117,6 +117,8 @@ def rates(cases: list[Case], results: list[dict[str, float]], threshold: float) 
     found = missed = fp = negatives = 0
     for case, scores in zip(cases, results, strict=True):
         above = {k for k, v in scores.items() if v >= threshold}
+        if case.forbidden is not None:
+            above &= {case.forbidden}
         if case.expected is None:
             negatives += 1
             fp += bool(above)
@@ -144,6 +146,8 @@ def by_category(cases: list[Case], results: list[dict[str, float]], threshold: f
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for case, scores in zip(cases, results, strict=True):
         above = {k for k, v in scores.items() if v >= threshold}
+        if case.forbidden is not None:
+            above &= {case.forbidden}
         ok = case.expected in above if case.expected else not above
         totals[case.category][0] += ok
         totals[case.category][1] += 1

@@ -77,6 +77,7 @@ class Case:
     expected: str | None  # entity id that must be found; None: nothing may be found
     kind: str | None = None
     dob: str | None = None  # a date of birth given with the query (person attributes)
+    forbidden: str | None = None  # with expected None: only this entity may not be hit
 
 
 def _typo(name: str, rng: random.Random) -> str:
@@ -306,14 +307,15 @@ def variant_classes(entities: list[Entity], rng: random.Random, count: int) -> l
         if n.alias_type is not AliasType.WEAK
     }
     weak = [
-        n.value
+        (n.value, e.id)
         for e in entities
         for n in e.entry.aliases
         if n.alias_type is AliasType.WEAK and normalize_name(n.value).text not in strong
     ]
-    for value in rng.sample(weak, min(count // 2, len(weak))):
+    # A weak alias alone must not hit its own entry (other entries may share the words).
+    for value, entity_id in rng.sample(weak, min(count // 2, len(weak))):
         if normalize_name(value).tokens:
-            cases.append(Case(value, "weak_alias_alone", None, None))
+            cases.append(Case(value, "weak_alias_alone", None, None, forbidden=entity_id))
     return cases
 
 

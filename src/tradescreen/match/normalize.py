@@ -110,6 +110,7 @@ class NormalizedName:
     transliterated: str | None = None  # "pinyin" / "cyrillic" / "arabic"... when converted
     qualifiers: tuple[str, ...] = ()  # places after the legal form ("Guiyang, Guizhou")
     alternate: tuple[str, ...] | None = None  # pinyin reading of a name translated from Han
+    surname_words: tuple[str, ...] = ()  # "LAST, First" (list style): the words before the comma
 
     @property
     def compact(self) -> str:
@@ -266,7 +267,14 @@ def normalize_name(name: str) -> NormalizedName:
         alt_kept, _ = _strip_legal(alt_raw, set())
         alt = tuple(_core_tokens([alt_raw[i] for i in alt_kept]))
         alternate = alt if alt and alt != tuple(tokens) else None
-    return NormalizedName(name, tuple(tokens), frozenset(legal), transliterated, qualifiers, alternate)
+    surname: tuple[str, ...] = ()
+    if not legal and segments and max(segments) == 1:
+        # One comma and no legal form: "PUTIN, Vladimir Vladimirovich" (surname first).
+        head = _core_tokens([raw[i] for i in kept if segments[i] == 0])
+        surname = tuple(t for t in head if t in tokens)
+    return NormalizedName(
+        name, tuple(tokens), frozenset(legal), transliterated, qualifiers, alternate, surname
+    )
 
 
 def validate_name(name: str, field: str = "name") -> NormalizedName:

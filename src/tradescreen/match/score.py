@@ -63,8 +63,15 @@ def _similar_tokens(q: str, c: str, strict: bool = False) -> bool:
     of about the same length, and not at all when a name is one word (`strict`).
     """
     shortest = min(len(q), len(c))
-    if q.isalpha() and c.isalpha() and shortest >= 2 and romanisation_key(q) == romanisation_key(c):
-        return True  # Hizballah / Hezbollah, Xi / Shi, Yevgeniy / Evgeny
+    if (
+        q.isalpha()
+        and c.isalpha()
+        and shortest >= (7 if strict else 2)
+        and romanisation_key(q) == romanisation_key(c)
+    ):
+        # Hizballah / Hezbollah, Xi / Shi, Yevgeniy / Evgeny; a one-word name only when
+        # long, since short words collide under the coarse key ("costa" / "kosta").
+        return True
     if shortest <= 2 or not (q.isalpha() and c.isalpha()):
         return False
     if nickname_pair(q, c):
@@ -173,17 +180,40 @@ FEATURES: tuple[Feature, ...] = (
 )
 
 
+_PATRONYMIC_ENDINGS = ("ovich", "evich", "ovna", "evna", "ich", "ogly", "kyzy", "uly")
+
+
+def _surname_like(name: NormalizedName) -> frozenset[str]:
+    """Words of a person's name that are likely surnames, which a match cannot do without.
+
+    "LAST, First Middle" (list style): the words before the comma. Otherwise the last word
+    unless it is a patronymic ("Сечин Игорь Иванович" ends in one; its surname is first).
+    """
+    if name.surname_words:
+        return frozenset(name.surname_words)
+    if not name.tokens:
+        return frozenset()
+    last = name.tokens[-1]
+    if last.endswith(_PATRONYMIC_ENDINGS):
+        return frozenset()
+    return frozenset({last})
+
+
 def _one_sided_factor(
-    tokens: list[str], other_left: list[str], matched: int, person_like: bool
+    tokens: list[str],
+    other_left: list[str],
+    matched: int,
+    person_like: bool,
+    protected: frozenset[str] = frozenset(),
 ) -> dict[str, float]:
-    """Weight factors for words left unmatched on one side only."""
+    """Weight factors for words left unmatched on one side only (surnames never cheap)."""
     factors: dict[str, float] = {}
     if other_left:
         return factors
     for t in tokens:
         if is_place(t):
             factors[t] = PLACE_FACTOR
-        elif person_like and matched >= 2:
+        elif person_like and matched >= 2 and t not in protected:
             factors[t] = PARTIAL_PERSON_FACTOR
     return factors
 
@@ -264,8 +294,13 @@ def _compare(
 
     person_like = person if person is not None else not (query.legal_forms or candidate.legal_forms)
     n_matched = len(matched) + len(joined_pairs)
-    factor_q = _one_sided_factor(left_q, left_c, n_matched, person_like)
-    factor_c = _one_sided_factor(left_c, left_q, n_matched, person_like)
+    # A surname left out entirely is never cheap; a second surname beside a matched one is
+    # ("Nicolas Maduro" / "MADURO MOROS, Nicolas").
+    sur_q, sur_c = _surname_like(query), _surname_like(candidate)
+    protect_q = sur_q if sur_q and sur_q <= set(left_q) else frozenset()
+    protect_c = sur_c if sur_c and sur_c <= set(left_c) else frozenset()
+    factor_q = _one_sided_factor(left_q, left_c, n_matched, person_like, protect_q)
+    factor_c = _one_sided_factor(left_c, left_q, n_matched, person_like, protect_c)
 
     def weight(tokens: tuple[str, ...] | list[str], factors: dict[str, float] | None = None) -> float:
         f = factors or {}
