@@ -124,7 +124,8 @@ class Screener:
             comparison = compare_normalized(
                 query, indexed.normalized, self.index.token_idf, self.index.default_idf, person=person
             )
-            features = feature_details(comparison, query, indexed.normalized)
+            # Name features are spelled out only for hits (below): most candidates fail.
+            features: dict[str, dict[str, float | str]] = {}
             score = comparison.score
             notes: list[str] = []
             if indexed.alias_type is AliasType.WEAK:
@@ -174,6 +175,7 @@ class Screener:
             previous = best.get(indexed.entity_index)
             if previous is not None and previous[0] >= score:
                 continue
+            features = {**feature_details(comparison, query, indexed.normalized), **features}
             best[indexed.entity_index] = (
                 score,
                 Hit(
