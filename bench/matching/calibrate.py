@@ -20,6 +20,7 @@ from bench.common import all_entities
 from bench.matching.evaluate import rates, tuned_threshold
 from bench.matching.generate import SEED, build
 from tradescreen.domain import EntityKind, Party
+from tradescreen.errors import InputError
 from tradescreen.match import score as score_module
 from tradescreen.match.normalize import normalize_name
 from tradescreen.match.score import compare_normalized
@@ -73,7 +74,10 @@ def main() -> None:
     results = []
     for case in train:
         kind = EntityKind.INDIVIDUAL if case.kind == "individual" else None
-        hits = screener.screen(Party(case.query, kind=kind), threshold=0.0, top=10)
+        try:
+            hits = screener.screen(Party(case.query, kind=kind, dob=case.dob), threshold=0.0, top=10)
+        except InputError:
+            hits = []  # nothing to screen in this name
         results.append({h.entity_id: h.score for h in hits})
     threshold = tuned_threshold(train, results)
     recall, fpr = rates(train, results, threshold)

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from bench.common import all_entities
 from bench.matching.generate import SEED, Case, build
 from tradescreen.domain import Entity, EntityKind, Party
+from tradescreen.errors import InputError
 from tradescreen.match.normalize import normalize_name
 from tradescreen.match.screen import DEFAULT_THRESHOLD, Screener
 
@@ -38,7 +39,10 @@ NK_CANDIDATES = 20
 def tradescreen_matcher(screener: Screener) -> Matcher:
     def match(case: Case) -> dict[str, float]:
         kind = EntityKind(case.kind) if case.kind in ("individual",) else None
-        hits = screener.screen(Party(case.query, kind=kind), threshold=0.0, top=10)
+        try:
+            hits = screener.screen(Party(case.query, kind=kind, dob=case.dob), threshold=0.0, top=10)
+        except InputError:
+            return {}  # a name with nothing to screen (refused by the screener)
         return {h.entity_id: h.score for h in hits}
 
     return match
@@ -113,6 +117,8 @@ def rates(cases: list[Case], results: list[dict[str, float]], threshold: float) 
     found = missed = fp = negatives = 0
     for case, scores in zip(cases, results, strict=True):
         above = {k for k, v in scores.items() if v >= threshold}
+        if case.forbidden is not None:
+            above &= {case.forbidden}
         if case.expected is None:
             negatives += 1
             fp += bool(above)
@@ -140,6 +146,8 @@ def by_category(cases: list[Case], results: list[dict[str, float]], threshold: f
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for case, scores in zip(cases, results, strict=True):
         above = {k for k, v in scores.items() if v >= threshold}
+        if case.forbidden is not None:
+            above &= {case.forbidden}
         ok = case.expected in above if case.expected else not above
         totals[case.category][0] += ok
         totals[case.category][1] += 1

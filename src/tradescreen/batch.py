@@ -19,6 +19,8 @@ from typing import Any
 
 from tradescreen.domain import EntityKind, Hit, Party
 from tradescreen.errors import InputError
+from tradescreen.match.normalize import validate_name
+from tradescreen.match.persons import parse_party_dob
 from tradescreen.match.screen import Screener
 
 OUTPUT_COLUMNS = (
@@ -49,7 +51,8 @@ class BatchSummary:
 
 
 def read_parties(path: Path) -> Iterator[Party]:
-    """Parties from a UTF-8 CSV with header (`id,name` required; `country,address,type`).
+    """Parties from a UTF-8 CSV with header (`id,name` required; optional `country,address,
+    type,dob,nationality,id_number`; `dob` is YYYY-MM-DD, YYYY-MM or YYYY).
 
     Errors name the file, line and field: invalid UTF-8, a missing `name` column, an empty
     name, a duplicate id. Names longer than 10,000 characters are refused as well.
@@ -98,12 +101,25 @@ def read_parties(path: Path) -> Iterator[Party]:
                         line=line,
                         field="type",
                     ) from exc
+            try:
+                validate_name(name)
+            except InputError as exc:
+                raise InputError(exc.problem, file=str(path), line=line, field="name") from None
+            dob = (row.get("dob") or "").strip() or None
+            if dob:
+                try:
+                    parse_party_dob(dob)
+                except InputError as exc:
+                    raise InputError(exc.problem, file=str(path), line=line, field="dob") from None
             yield Party(
                 name=name,
                 id=party_id,
                 country=(row.get("country") or "").strip().upper() or None,
                 address=(row.get("address") or "").strip() or None,
                 kind=kind,
+                dob=dob,
+                nationality=(row.get("nationality") or "").strip().upper() or None,
+                id_number=(row.get("id_number") or "").strip() or None,
             )
 
 

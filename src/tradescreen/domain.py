@@ -193,6 +193,9 @@ class ListEntry:
     end_date: dt.date | None = None
     remarks: str | None = None
     linked_to: tuple[str, ...] = ()  # names of related parties ("Linked To:" remarks)
+    dates_of_birth: tuple[str, ...] = ()  # as the list writes them ("16 Jun 1977", "1994")
+    places_of_birth: tuple[str, ...] = ()
+    nationalities: tuple[str, ...] = ()  # ISO alpha-2 where known (nationality and citizenship)
     # Source-specific structured facts: title, dob, vessel data, CMIC dates
     # ("cmic_listing_date", "cmic_effective_date", "cmic_divestment_date"), footnotes...
     extra: dict[str, Any] = field(default_factory=dict)
@@ -353,6 +356,9 @@ class Party:
     address: str | None = None
     kind: EntityKind | None = None
     identifiers: tuple[Identifier, ...] = ()
+    dob: str | None = None  # ISO date of birth: "1977-06-16", "1977-06" or "1977"
+    nationality: str | None = None  # ISO alpha-2
+    id_number: str | None = None  # passport or national ID number, any type
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,7 +372,8 @@ class Hit:
     score: float  # in [0, 1]
     explanation: str
     programs: tuple[str, ...] = ()
-    features: dict[str, float] = field(default_factory=dict)
+    # Each declared feature as {"score": float, "detail": str} (match/score.py FEATURES).
+    features: dict[str, dict[str, float | str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """Candidate generation: an inverted index over every name and alias of the lists.
 
-Keys per name: each core token, its phonetic key (metaphone), its 4-letter prefix, and
-the concatenation of adjacent tokens ("hua wei" -> "huawei"), so that spelling
+Keys per name: each core token, its phonetic key (metaphone), its 4-letter prefix, the
+concatenation of adjacent tokens ("hua wei" -> "huawei"), the initials of names of three
+words or more ("@pla"), and the pinyin reading of names translated from Chinese, so that spelling
 variants, transliterations and split/joined words still meet. A query looks up its own
 keys, sums the rarity (IDF) of the keys it shares with each name, and keeps the best
 few hundred names for full scoring: it never scans every name.
@@ -46,6 +47,15 @@ def name_keys(normalized: NormalizedName) -> set[str]:
         keys.add(left + right)
     if len(tokens) > 1:
         keys.add(normalized.compact)
+    if normalized.alternate:
+        # The pinyin reading of a name translated from Chinese is searchable too.
+        keys.update(normalized.alternate)
+        keys.add("".join(normalized.alternate))
+    acronym = "".join(t[0] for t in tokens if t.isalpha()) if len(tokens) >= 3 else ""
+    if len(acronym) >= 3:
+        keys.add("@" + acronym)  # "PLA" finds "People's Liberation Army"
+    elif len(tokens) == 1 and tokens[0].isalpha():
+        keys.add("@" + tokens[0])
     return keys
 
 

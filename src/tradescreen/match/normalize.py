@@ -1,10 +1,13 @@
-"""Name normalisation: Unicode, scripts, legal forms, abbreviations, tokens.
+"""Name normalisation: Unicode, scripts, legal forms, titles, numbers, abbreviations, tokens.
 
 A name becomes a :class:`NormalizedName`: its core tokens (what identifies the party),
 the legal/organisational forms found (kept apart and weighted down rather than deleted),
 and notes on what was done (transliteration), used in explanations.
-Han characters go through a small glossary of company vocabulary (技术 -> technology)
-and otherwise to pinyin (华为 -> "huawei"); other scripts to Latin with anyascii.
+Han characters are translated where the glossary knows the word and written in pinyin
+otherwise (match/chinese.py), with the pinyin reading kept as `alternate`; other scripts
+go to Latin with anyascii, and the script is recorded. Digits typed for letters, number
+words and ordinals, Arabic particles and leading titles are folded (match/names.py).
+Legal forms across languages fold to one class each (match/legal_forms.py).
 """
 
 from __future__ import annotations
@@ -17,174 +20,21 @@ from functools import lru_cache
 from anyascii import anyascii
 from rapidfuzz.distance import OSA
 
+from tradescreen.errors import InputError
+from tradescreen.match.chinese import han_to_latin, han_to_pinyin, has_han
+from tradescreen.match.legal_forms import GLUED_FORMS, LEGAL_FORMS, PREFIX_FORMS
+from tradescreen.match.names import TITLES, join_numbers, particle, strip_titles, unleet
+
 MAX_NAME_LENGTH = 500  # longer input is cut: no real list name comes near it
 
-# Legal and organisational forms, as token sequences after normalisation, with a class
-# so that "Co., Ltd." and "Limited" agree. Longest first when matching.
-LEGAL_FORMS: dict[str, str] = {
-    "company limited": "ltd",
-    "co ltd": "ltd",
-    "limited": "ltd",
-    "ltd": "ltd",
-    "co limited": "ltd",
-    "private limited": "ltd",
-    "pvt ltd": "ltd",
-    "pte ltd": "ltd",
-    "plc": "plc",
-    "public limited company": "plc",
-    "limited liability company": "llc",
-    "llc": "llc",
-    "l l c": "llc",
-    "llp": "llp",
-    "lp": "lp",
-    "incorporated": "inc",
-    "inc": "inc",
-    "corporation": "corp",
-    "corp": "corp",
-    "company": "co",
-    "co": "co",
-    "gmbh": "gmbh",
-    "ag": "ag",
-    "kg": "kg",
-    "sa": "sa",
-    "s a": "sa",
-    "sas": "sa",
-    "sarl": "sa",
-    "srl": "srl",
-    "spa": "spa",
-    "bv": "bv",
-    "nv": "nv",
-    "oy": "oy",
-    "ab": "ab",
-    "as": "as",
-    "a s": "as",
-    "ooo": "ooo",
-    "oao": "oao",
-    "zao": "zao",
-    "pao": "pao",
-    "ao": "ao",
-    "pjsc": "pjsc",
-    "ojsc": "ojsc",
-    "cjsc": "cjsc",
-    "jsc": "jsc",
-    "joint stock company": "jsc",
-    "open joint stock company": "ojsc",
-    "closed joint stock company": "cjsc",
-    "public joint stock company": "pjsc",
-    "sdn bhd": "sdn bhd",
-    "bhd": "bhd",
-    "pty ltd": "ltd",
-    "pty": "pty",
-    "kk": "kk",
-    "fze": "fze",
-    "fzco": "fzco",
-    "fzc": "fzc",
-    "llc fz": "llc",
-    "est": "est",
-    "establishment": "est",
-    "group": "group",
-    "group co": "group",
-    "holding co": "holding",
-    "co inc": "inc",
-    "de cv": "sa",
-    "sa de cv": "sa",
-    "s de rl": "srl",
-    "tov": "llc",
-    "too": "llc",
-    "ltda": "ltd",
-    "cia": "co",
-    "cia ltda": "ltd",
-}
-# Forms written before the name ("OOO Gazprom", "PT Indo", "AO Kaspersky").
-PREFIX_FORMS = {
-    "ooo",
-    "oao",
-    "zao",
-    "pao",
-    "ao",
-    "ojsc",
-    "cjsc",
-    "pjsc",
-    "jsc",
-    "tov",
-    "too",
-    "pt",
-    "cv",
-    "llc",
-}
 _LEGAL_SEQUENCES = sorted((tuple(k.split()) for k in LEGAL_FORMS), key=len, reverse=True)
+# Forms by their first word, longest first: each token only tries the forms it can start.
+_FORMS_BY_HEAD: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+for _seq in _LEGAL_SEQUENCES:
+    _FORMS_BY_HEAD.setdefault(_seq[0], []).append((_seq, " ".join(_seq), LEGAL_FORMS[" ".join(_seq)]))
 # Long one-word forms are recognised with one typo ("COMAPNY", "LIMITD"): a misspelt form
 # would otherwise count as a rare, unmatched name word.
 _LONG_FORMS = [k for k in LEGAL_FORMS if " " not in k and len(k) >= 7]
-
-# Chinese legal/organisational forms, stripped before transliteration.
-HAN_LEGAL_FORMS: dict[str, str] = {
-    "股份有限公司": "ltd",
-    "有限责任公司": "llc",
-    "有限公司": "ltd",
-    "集团公司": "group",
-    "集团": "group",
-    "公司": "co",
-    "控股": "holding",
-}
-
-# Company vocabulary in Chinese, so that 华为技术 meets "Huawei Technologies".
-HAN_GLOSSARY: dict[str, str] = {
-    "科技": "technology",
-    "技术": "technology",
-    "通信": "communication",
-    "通讯": "communication",
-    "电子": "electronics",
-    "国际": "international",
-    "投资": "investment",
-    "贸易": "trading",
-    "大学": "university",
-    "研究院": "research institute",
-    "研究所": "institute",
-    "学院": "institute",
-    "数字": "digital",
-    "设备": "equipment",
-    "半导体": "semiconductor",
-    "制造": "manufacturing",
-    "航空": "aviation",
-    "航天": "aerospace",
-    "工业": "industry",
-    "创新": "innovation",
-    "集成电路": "integrated circuit",
-    "信息": "information",
-    "网络": "network",
-    "软件": "software",
-    "能源": "energy",
-    "银行": "bank",
-    "船舶": "shipbuilding",
-    "重工": "heavy industry",
-    "机械": "machinery",
-    "光电": "optoelectronics",
-    "材料": "materials",
-    "工程": "engineering",
-    "中国": "china",
-    "国防": "defense",
-    "终端": "device",
-    "智能": "intelligent",
-    "系统": "systems",
-    "仪器": "instrument",
-    "物流": "logistics",
-    "实业": "industrial",
-    "控制": "control",
-    "微电子": "microelectronics",
-    "新技术": "new technology",
-    "深圳市": "shenzhen",
-    "北京市": "beijing",
-    "上海市": "shanghai",
-    "天津市": "tianjin",
-    "广州市": "guangzhou",
-    "石油": "petroleum",
-    "化工": "chemical",
-    "核": "nuclear",
-    "电力": "power",
-    "汽车": "automotive",
-}
-_GLOSSARY_KEYS = sorted(HAN_GLOSSARY, key=len, reverse=True)
 
 # Abbreviations and plural forms mapped to one spelling.
 ABBREVIATIONS: dict[str, str] = {
@@ -242,17 +92,12 @@ ABBREVIATIONS: dict[str, str] = {
 }
 
 _C1_RE = re.compile("[\u0080-\u009f]")
-_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _NON_WORD_RE = re.compile(r"[^\w\s]+")
+_GLUED_RE = re.compile(r"([a-z]{2})(" + "|".join(GLUED_FORMS) + r")\b")
+# Words that make a trailing part a unit of its own, not a place.
+_PREFIX_CLASSES = frozenset({"ojsc", "cjsc", "pjsc", "jsc", "llc", "sue", "statecorp"})
+_ORG_WORDS = frozenset({"branch", "office", "subsidiary", "division", "plant", "factory", "unit", "bureau"})
 _SPACE_RE = re.compile(r"\s+")
-
-
-def _pinyin(han: str) -> str:
-    """Hanyu pinyin of `han`. pypinyin loads a large phrase table on import (about a
-    second), so it is imported only when a name has Han characters."""
-    from pypinyin import lazy_pinyin
-
-    return "".join(lazy_pinyin(han))
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +107,10 @@ class NormalizedName:
     original: str
     tokens: tuple[str, ...]  # core tokens, legal forms removed
     legal_forms: frozenset[str]  # canonical classes of the forms found ("ltd", "llc", ...)
-    transliterated: str | None = None  # "pinyin" / "latin" when a script was converted
+    transliterated: str | None = None  # "pinyin" / "cyrillic" / "arabic"... when converted
+    qualifiers: tuple[str, ...] = ()  # places after the legal form ("Guiyang, Guizhou")
+    alternate: tuple[str, ...] | None = None  # pinyin reading of a name translated from Han
+    surname_words: tuple[str, ...] = ()  # "LAST, First" (list style): the words before the comma
 
     @property
     def compact(self) -> str:
@@ -278,36 +126,6 @@ class NormalizedName:
 def _fix_mojibake(text: str) -> str:
     # Some files carry Windows-1252 bytes decoded as Latin-1 (U+0092 for a quote).
     return _C1_RE.sub(lambda m: bytes([ord(m.group())]).decode("cp1252", errors="replace"), text)
-
-
-def _han_to_latin(text: str, legal: set[str]) -> str:
-    """Chinese to Latin words: legal forms apart, glossary words translated, rest pinyin."""
-
-    def convert(run: str) -> str:
-        for form, cls in HAN_LEGAL_FORMS.items():
-            if run.endswith(form):
-                legal.add(cls)
-                run = run[: -len(form)]
-        words: list[str] = []
-        pending = ""
-        i = 0
-        while i < len(run):
-            for key in _GLOSSARY_KEYS:
-                if run.startswith(key, i):
-                    if pending:
-                        words.append(_pinyin(pending))
-                        pending = ""
-                    words.append(HAN_GLOSSARY[key])
-                    i += len(key)
-                    break
-            else:
-                pending += run[i]
-                i += 1
-        if pending:
-            words.append(_pinyin(pending))
-        return " " + " ".join(words) + " "
-
-    return _HAN_RE.sub(lambda m: convert(m.group()), text)
 
 
 def _stem(token: str) -> str:
@@ -328,49 +146,149 @@ def _misspelt_form(token: str) -> str | None:
     return None
 
 
-def _strip_legal(tokens: list[str], legal: set[str]) -> list[str]:
-    """Remove legal-form sequences (anywhere after the first token), recording their class."""
-    out: list[str] = []
+def _strip_legal(tokens: list[str], legal: set[str]) -> tuple[list[int], int]:
+    """Positions of the tokens that are not legal forms, and where the last form ended.
+
+    Forms are removed anywhere after the first token (their class recorded in `legal`);
+    the first token is kept unless it is a prefix form ("OOO Gazprom"), so "Company X"
+    keeps its head.
+    """
+    kept: list[int] = []
+    last_form_end = -1
     i = 0
     while i < len(tokens):
-        for seq in _LEGAL_SEQUENCES:
+        for seq, form, cls in _FORMS_BY_HEAD.get(tokens[i], ()):
             n = len(seq)
-            # Never strip the first token: "Company X" or "AO Kaspersky" keep their head.
-            at_head = not out and n == 1 and seq[0] in PREFIX_FORMS and len(tokens) > 1
-            if i + n <= len(tokens) and tuple(tokens[i : i + n]) == seq and (out or at_head):
-                legal.add(LEGAL_FORMS[" ".join(seq)])
+            if i + n > len(tokens) or tuple(tokens[i : i + n]) != seq:
+                continue
+            at_head = not kept and len(tokens) > i + n and (form in PREFIX_FORMS or cls in _PREFIX_CLASSES)
+            if kept or at_head:
+                legal.add(cls)
                 i += n
+                last_form_end = i
                 break
         else:
-            form = _misspelt_form(tokens[i]) if out and tokens[i] not in LEGAL_FORMS else None
-            if form is not None:
-                legal.add(LEGAL_FORMS[form])
+            form_name = _misspelt_form(tokens[i]) if kept and tokens[i] not in LEGAL_FORMS else None
+            if form_name is not None:
+                legal.add(LEGAL_FORMS[form_name])
+                last_form_end = i + 1
             else:
-                out.append(tokens[i])
+                kept.append(i)
             i += 1
-    return out
+    return kept, last_form_end
+
+
+def _tokens_by_segment(text: str) -> tuple[list[str], list[int]]:
+    """Tokens, and for each the comma-separated segment it came from."""
+    tokens: list[str] = []
+    segments: list[int] = []
+    for seg, part in enumerate(text.split(",")):
+        part = _NON_WORD_RE.sub(" ", part.replace("_", " "))
+        for t in _SPACE_RE.split(part):
+            if t:
+                tokens.append(t)
+                segments.append(seg)
+    return tokens, segments
+
+
+def _split_glued_forms(text: str) -> str:
+    """ "SiemensAG" -> "Siemens AG": a capitalised form glued to a lower-case word."""
+    return _GLUED_RE.sub(r"\1 \2", text)
+
+
+def _to_ascii(text: str, legal: set[str]) -> tuple[str, str | None]:
+    transliterated: str | None = None
+    if has_han(text):
+        text = han_to_latin(text, legal)
+        transliterated = "pinyin"
+    if not text.isascii():
+        script = script_of(text)
+        ascii_text = anyascii(text)
+        if transliterated is None and script is not None:
+            transliterated = script
+        text = ascii_text
+    return text, transliterated
+
+
+def script_of(text: str) -> str | None:
+    """The main non-Latin script of a text ("cyrillic", "arabic", "hangul"...), or None."""
+    counts: dict[str, int] = {}
+    for c in text:
+        if ord(c) > 0x24F and unicodedata.category(c).startswith("L"):
+            script = unicodedata.name(c, "other").split(" ")[0].lower()
+            counts[script] = counts.get(script, 0) + 1
+    if not counts:
+        return None
+    script = max(counts, key=counts.__getitem__)
+    return {"cjk": "pinyin", "hiragana": "kana", "katakana": "kana"}.get(script, script)
+
+
+def _core_tokens(raw: list[str]) -> list[str]:
+    tokens = [unleet(t) for t in join_numbers(raw)]
+    tokens = [particle(t) or t for t in tokens]
+    return [_stem(t) for t in tokens]
 
 
 @lru_cache(maxsize=200_000)
 def normalize_name(name: str) -> NormalizedName:
-    """Normalise one name (cached: list names repeat across queries)."""
+    """Normalise one name (cached: a pure function of the string; list names repeat)."""
     text = _fix_mojibake(name[:MAX_NAME_LENGTH])
     text = unicodedata.normalize("NFKC", text)
     legal: set[str] = set()
-    transliterated: str | None = None
-    if _HAN_RE.search(text):
-        text = _han_to_latin(text, legal)
-        transliterated = "pinyin"
-    if not text.isascii():
-        ascii_text = anyascii(text)
-        if transliterated is None and any(
-            unicodedata.category(c).startswith("L") and ord(c) > 0x24F for c in text
-        ):
-            transliterated = "latin"
-        text = ascii_text
-    text = text.casefold().replace("&", " and ").replace("'", "")
-    text = _NON_WORD_RE.sub(" ", text.replace("_", " "))
-    raw_tokens = [t for t in _SPACE_RE.split(text) if t]
-    tokens = [_stem(t) for t in _strip_legal(raw_tokens, legal)]
+    original = text
+    text = _split_glued_forms(text)
+    text, transliterated = _to_ascii(text, legal)
+    text = text.casefold().replace("&", " and ").replace("'", "").replace("\u2019", "")
+    raw, segments = _tokens_by_segment(text)
+    kept, last_form_end = _strip_legal(raw, legal)
+    qualifiers: tuple[str, ...] = ()
+    trailing = [i for i in kept if i >= last_form_end] if last_form_end > 0 else []
+    # "X Co., Ltd., Guiyang, Guizhou": places after the closing legal form, in their own
+    # comma-separated parts, are where the party sits, not its name (Entity List style).
+    if (
+        trailing
+        and len(trailing) <= 3
+        and len(kept) > len(trailing)
+        and segments[trailing[0]] > segments[last_form_end - 1]
+        and not any(raw[i] in _ORG_WORDS for i in trailing)
+    ):
+        qualifiers = tuple(raw[i] for i in trailing)
+        kept = [i for i in kept if i < last_form_end]
+    words = [raw[i] for i in kept]
+    if not legal:
+        head = strip_titles(words)
+        words = head if len(head) >= 2 or len(words) == len(head) else words
+    tokens = _core_tokens(words)
     tokens = [t for t in tokens if t not in ("and", "the", "of")] or tokens
-    return NormalizedName(name, tuple(tokens), frozenset(legal), transliterated)
+    alternate: tuple[str, ...] | None = None
+    if transliterated == "pinyin":
+        pinyin_text = han_to_pinyin(original).casefold()
+        alt_raw, _ = _tokens_by_segment(pinyin_text)
+        alt_kept, _ = _strip_legal(alt_raw, set())
+        alt = tuple(_core_tokens([alt_raw[i] for i in alt_kept]))
+        alternate = alt if alt and alt != tuple(tokens) else None
+    surname: tuple[str, ...] = ()
+    if not legal and segments and max(segments) == 1:
+        # One comma and no legal form: "PUTIN, Vladimir Vladimirovich" (surname first).
+        head = _core_tokens([raw[i] for i in kept if segments[i] == 0])
+        surname = tuple(t for t in head if t in tokens)
+    return NormalizedName(
+        name, tuple(tokens), frozenset(legal), transliterated, qualifiers, alternate, surname
+    )
+
+
+def validate_name(name: str, field: str = "name") -> NormalizedName:
+    """The normalised name of a query, or InputError when nothing in it can be screened.
+
+    Empty names, and names made only of punctuation, a legal form or a title, name no
+    one: screening them would answer "clear" for a question that was never asked.
+    """
+    if not name or not name.strip():
+        raise InputError("the name is empty", field=field)
+    normalized = normalize_name(name)
+    if not normalized.tokens:
+        raise InputError(f"the name {name.strip()[:60]!r} has no letters or digits", field=field)
+    words = [t for t in normalized.tokens if t not in TITLES and t not in LEGAL_FORMS]
+    if not words:
+        raise InputError(f"the name {name.strip()[:60]!r} is only a legal form or a title", field=field)
+    return normalized

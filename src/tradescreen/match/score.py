@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, JaroWinkler
 
+from tradescreen.match.names import nickname_pair, romanisation_key
 from tradescreen.match.normalize import NormalizedName
+from tradescreen.match.places import is_place
 
 TOKEN_PAIR_THRESHOLD = 0.9
 
@@ -37,6 +39,7 @@ WEIGHTS: dict[str, float] = {
     "legal": 0.518,
     "short": -0.891,
 }
+ACRONYM_SCORE = 0.93  # an acronym of the list name: found at the default threshold, never certain
 COUNTRY_MATCH_BONUS = 0.03
 COUNTRY_MISMATCH_PENALTY = 0.10
 
@@ -60,8 +63,19 @@ def _similar_tokens(q: str, c: str, strict: bool = False) -> bool:
     of about the same length, and not at all when a name is one word (`strict`).
     """
     shortest = min(len(q), len(c))
+    if (
+        q.isalpha()
+        and c.isalpha()
+        and shortest >= (7 if strict else 2)
+        and romanisation_key(q) == romanisation_key(c)
+    ):
+        # Hizballah / Hezbollah, Xi / Shi, Yevgeniy / Evgeny; a one-word name only when
+        # long, since short words collide under the coarse key ("costa" / "kosta").
+        return True
     if shortest <= 2 or not (q.isalpha() and c.isalpha()):
         return False
+    if nickname_pair(q, c):
+        return True  # Bill / William, Sasha / Aleksandr
     if (
         not strict
         and abs(len(q) - len(c)) <= 2
@@ -98,6 +112,17 @@ def _pair_tokens(
         for j, c in enumerate(candidate):
             if j not in used_c and _similar_tokens(q, c, strict):
                 pairs.append((JaroWinkler.normalized_similarity(q, c), i, j))
+    # Initials: "J" pairs with "Jean", when neither side is a one-word name.
+    if not strict:
+        for i, q in enumerate(query):
+            if i in used_q:
+                continue
+            for j, c in enumerate(candidate):
+                if j in used_c:
+                    continue
+                short, long_ = (q, c) if len(q) < len(c) else (c, q)
+                if len(short) == 1 and len(long_) > 1 and long_.isalpha() and long_[0] == short:
+                    pairs.append((0.5, i, j))
     pairs.sort(reverse=True)
     for _sim, i, j in pairs:
         if i not in used_q and j not in used_c:
@@ -123,12 +148,133 @@ def _join_split_tokens(tokens: list[str], other: list[str]) -> tuple[list[str], 
     return tokens, other
 
 
+# Informativeness of words left unmatched on one side only, when everything on the other
+# side matched: a missing middle name or patronymic ("Vladimir Putin" / "PUTIN, Vladimir
+# Vladimirovich") or a place ("Dahua Technology" / "Zhejiang Dahua Technology") says
+# little against a match; a missing company word still counts in full.
+PARTIAL_PERSON_FACTOR = 0.3
+PLACE_FACTOR = 0.2
+VARIANT_FACTOR = 0.97
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One declared feature of the name score: its weight and what it measures."""
+
+    name: str
+    weight: float
+    description: str
+
+
+# The declared features, LogicV2 style: each comparison reports every one of them as
+# {score, detail}; the name score is the logistic of their weighted sum (WEIGHTS).
+FEATURES: tuple[Feature, ...] = (
+    Feature("token", WEIGHTS["token"], "rarity-weighted share of words matched on both sides"),
+    Feature("cov_q", WEIGHTS["cov_q"], "share of the query's words (by rarity) matched"),
+    Feature("cov_c", WEIGHTS["cov_c"], "share of the list name's words (by rarity) matched"),
+    Feature("jaro", WEIGHTS["jaro"], "Jaro-Winkler similarity of the names written without spaces"),
+    Feature("sort", WEIGHTS["sort"], "token-sort ratio of the names"),
+    Feature("mismatch", WEIGHTS["mismatch"], "informative words unmatched on both sides"),
+    Feature("legal", WEIGHTS["legal"], "legal forms agree or one side has none"),
+    Feature("short", WEIGHTS["short"], "one of the names is a single word"),
+)
+
+
+_PATRONYMIC_ENDINGS = ("ovich", "evich", "ovna", "evna", "ich", "ogly", "kyzy", "uly")
+
+
+def _surname_like(name: NormalizedName) -> frozenset[str]:
+    """Words of a person's name that are likely surnames, which a match cannot do without.
+
+    "LAST, First Middle" (list style): the words before the comma. Otherwise the last word
+    unless it is a patronymic ("Сечин Игорь Иванович" ends in one; its surname is first).
+    """
+    if name.surname_words:
+        return frozenset(name.surname_words)
+    if not name.tokens:
+        return frozenset()
+    last = name.tokens[-1]
+    if last.endswith(_PATRONYMIC_ENDINGS):
+        return frozenset()
+    return frozenset({last})
+
+
+def _one_sided_factor(
+    tokens: list[str],
+    other_left: list[str],
+    matched: int,
+    person_like: bool,
+    protected: frozenset[str] = frozenset(),
+) -> dict[str, float]:
+    """Weight factors for words left unmatched on one side only (surnames never cheap)."""
+    factors: dict[str, float] = {}
+    if other_left:
+        return factors
+    for t in tokens:
+        if is_place(t):
+            factors[t] = PLACE_FACTOR
+        elif person_like and matched >= 2 and t not in protected:
+            factors[t] = PARTIAL_PERSON_FACTOR
+    return factors
+
+
+def acronym_of(tokens: tuple[str, ...]) -> str | None:
+    """First letters of a name of three words or more ("people liberation army" -> "pla")."""
+    words = [t for t in tokens if t.isalpha()]
+    return "".join(t[0] for t in words) if len(words) >= 3 else None
+
+
 def compare_normalized(
-    query: NormalizedName, candidate: NormalizedName, idf: dict[str, float], default_idf: float
+    query: NormalizedName,
+    candidate: NormalizedName,
+    idf: dict[str, float],
+    default_idf: float,
+    *,
+    person: bool | None = None,
 ) -> Comparison:
-    """Score two normalised names; `idf` gives token rarity (unknown tokens: `default_idf`)."""
+    """Score two normalised names; `idf` gives token rarity (unknown tokens: `default_idf`).
+
+    Names translated from Chinese are also compared by their pinyin reading; the better
+    comparison counts. `person` says whether the names are people's (partial names then
+    cost little); None guesses from the shape (no legal form on either side).
+    """
+    best = _compare(query, candidate, idf, default_idf, person)
+    for q_tokens, c_tokens in (
+        (query.alternate, None),
+        (None, candidate.alternate),
+    ):
+        if q_tokens is None and c_tokens is None:
+            continue
+        alt_q = _with_tokens(query, q_tokens) if q_tokens else query
+        alt_c = _with_tokens(candidate, c_tokens) if c_tokens else candidate
+        other = _compare(alt_q, alt_c, idf, default_idf, person)
+        if other.score > best.score:
+            best = other
+    return best
+
+
+def _with_tokens(name: NormalizedName, tokens: tuple[str, ...]) -> NormalizedName:
+    return NormalizedName(name.original, tokens, name.legal_forms, name.transliterated, name.qualifiers)
+
+
+def _compare(
+    query: NormalizedName,
+    candidate: NormalizedName,
+    idf: dict[str, float],
+    default_idf: float,
+    person: bool | None,
+) -> Comparison:
     if not query.tokens or not candidate.tokens:
         return Comparison(0.0, {}, (), query.tokens, candidate.tokens)
+    if (
+        len(query.tokens) == 1
+        and len(candidate.tokens) >= 3
+        and query.tokens[0] == acronym_of(candidate.tokens)
+    ):
+        # "PLA" for "People's Liberation Army": a strong but not a certain sign.
+        features = dict.fromkeys(("token", "cov_q", "cov_c", "jaro", "sort", "legal"), 1.0)
+        features.update(mismatch=0.0, short=1.0, acronym=1.0)
+        return Comparison(ACRONYM_SCORE, features, ((query.tokens[0], candidate.text),), (), ())
     matched, left_q, left_c = _pair_tokens(query.tokens, candidate.tokens)
     # Split or joined words ("Hua Wei" / "Huawei") count as matched on both sides.
     joined_pairs: list[tuple[str, str]] = []
@@ -146,15 +292,50 @@ def compare_normalized(
             )
             left_q, left_c = new_q, new_c
 
-    def weight(tokens: tuple[str, ...] | list[str]) -> float:
-        return sum(idf.get(t, default_idf) for t in tokens)
+    person_like = person if person is not None else not (query.legal_forms or candidate.legal_forms)
+    n_matched = len(matched) + len(joined_pairs)
+    # A surname left out entirely is never cheap; a second surname beside a matched one is
+    # ("Nicolas Maduro" / "MADURO MOROS, Nicolas").
+    sur_q, sur_c = _surname_like(query), _surname_like(candidate)
+    protect_q = sur_q if sur_q and sur_q <= set(left_q) else frozenset()
+    protect_c = sur_c if sur_c and sur_c <= set(left_c) else frozenset()
+    factor_q = _one_sided_factor(left_q, left_c, n_matched, person_like, protect_q)
+    factor_c = _one_sided_factor(left_c, left_q, n_matched, person_like, protect_c)
+
+    def weight(tokens: tuple[str, ...] | list[str], factors: dict[str, float] | None = None) -> float:
+        f = factors or {}
+        return sum(idf.get(t, default_idf) * f.get(t, 1.0) for t in tokens)
 
     wq, wc = weight(query.tokens), weight(candidate.tokens)
-    coverage_q = 1 - weight(left_q) / wq if wq else 0.0
-    coverage_c = 1 - weight(left_c) / wc if wc else 0.0
+    lost_q, lost_c = weight(left_q, factor_q), weight(left_c, factor_c)
+    coverage_q = 1 - lost_q / wq if wq else 0.0
+    coverage_c = 1 - lost_c / wc if wc else 0.0
     token = 2 * coverage_q * coverage_c / (coverage_q + coverage_c) if coverage_q + coverage_c else 0.0
     jaro = JaroWinkler.normalized_similarity(query.compact, candidate.compact)
     sort = fuzz.token_sort_ratio(query.text, candidate.text) / 100.0
+    if (factor_q or factor_c) and n_matched:
+        # Leftovers that cost little should not drag the string measures down either:
+        # compare what both names share, then discount by what is missing.
+        kept_q = [t for t in query.tokens if t not in factor_q]
+        kept_c = [t for t in candidate.tokens if t not in factor_c]
+        jaro = max(jaro, JaroWinkler.normalized_similarity("".join(kept_q), "".join(kept_c)) * token)
+        sort = max(sort, fuzz.token_sort_ratio(" ".join(kept_q), " ".join(kept_c)) / 100.0 * token)
+    variants = {
+        q: c
+        for q, c in matched
+        if q != c and (romanisation_key(q) == romanisation_key(c) or nickname_pair(q, c))
+    }
+    if variants:
+        # Romanisation variants and nicknames are the same word: compare the strings with
+        # the list's spelling put in, a little below an exact spelling.
+        as_listed = [variants.get(t, t) for t in query.tokens if t not in factor_q]
+        kept_c = [t for t in candidate.tokens if t not in factor_c]
+        jaro = max(
+            jaro, VARIANT_FACTOR * JaroWinkler.normalized_similarity("".join(as_listed), "".join(kept_c))
+        )
+        sort = max(
+            sort, VARIANT_FACTOR * fuzz.token_sort_ratio(" ".join(as_listed), " ".join(kept_c)) / 100.0
+        )
     mismatch = min(weight(left_q) / wq, weight(left_c) / wc) if wq and wc and left_q and left_c else 0.0
     legal = (
         0.0
@@ -176,7 +357,39 @@ def compare_normalized(
     score = 1.0 / (1.0 + math.exp(-z))
     if query.compact == candidate.compact:
         score = max(score, 0.99 if legal else 0.95)
+    elif score > 0.985:
+        # Only the same words in the same spelling score 0.99 and above: variants stay graded.
+        score = 0.985
     return Comparison(score, features, tuple(matched + joined_pairs), tuple(left_q), tuple(left_c))
+
+
+def feature_details(
+    comparison: Comparison, query: NormalizedName, candidate: NormalizedName
+) -> dict[str, dict[str, float | str]]:
+    """Every declared feature of a comparison as {score, detail} (explanation as data)."""
+    f = comparison.features
+    shown = ", ".join(q if q == c else f"{q}≈{c}" for q, c in comparison.matched_tokens[:6])
+    details = {
+        "token": f"matched: {shown}" if shown else "no word matched",
+        "cov_q": "unmatched in query: " + (" ".join(comparison.unmatched_query) or "none"),
+        "cov_c": "unmatched in list name: " + (" ".join(comparison.unmatched_candidate) or "none"),
+        "jaro": f"{query.compact!r} vs {candidate.compact!r}",
+        "sort": f"{query.text!r} vs {candidate.text!r}",
+        "mismatch": "words unmatched on both sides" if f.get("mismatch") else "none",
+        "legal": (
+            f"forms {', '.join(sorted(query.legal_forms)) or '-'}"
+            f" / {', '.join(sorted(candidate.legal_forms)) or '-'}"
+            + (" differ" if f.get("legal", 1.0) == 0.0 else "")
+        ),
+        "short": "one-word name" if f.get("short") else "several words",
+    }
+    out: dict[str, dict[str, float | str]] = {
+        feat.name: {"score": round(f.get(feat.name, 0.0), 4), "detail": details[feat.name]}
+        for feat in FEATURES
+    }
+    if f.get("acronym"):
+        out["acronym"] = {"score": 1.0, "detail": f"{query.text!r} is the initials of {candidate.text!r}"}
+    return out
 
 
 def explain(
@@ -200,6 +413,10 @@ def explain(
     for side in (query, candidate):
         if side.transliterated:
             parts.append(f"transliterated {side.original!r} ({side.transliterated})")
+        if side.qualifiers:
+            parts.append(f"place after the name ignored ({' '.join(side.qualifiers)})")
+    if comparison.features.get("acronym"):
+        parts.append("acronym of the list name")
     forms = sorted(query.legal_forms | candidate.legal_forms)
     if forms:
         agree = "agree" if comparison.features.get("legal", 1.0) else "differ"

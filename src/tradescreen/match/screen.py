@@ -21,18 +21,26 @@ from tradescreen.domain import (
     Party,
 )
 from tradescreen.match.index import NameIndex
-from tradescreen.match.normalize import NormalizedName, normalize_name
+from tradescreen.match.normalize import normalize_name, validate_name
+from tradescreen.match.persons import dob_agreement, parse_party_dob
 from tradescreen.match.score import (
     COUNTRY_MATCH_BONUS,
     COUNTRY_MISMATCH_PENALTY,
     compare_normalized,
     explain,
+    feature_details,
 )
 
 # Chosen on the evaluation set (bench/matching): see docs/matching.md.
 DEFAULT_THRESHOLD = 0.92
 WEAK_ALIAS_FACTOR = 0.92  # OFAC "weak" aliases are low-quality: scored down
 ADDRESS_MATCH_BONUS = 0.02  # small: an address alone never makes a hit
+DOB_MATCH_BONUS = 0.02
+# A list date of birth more than a year off takes an exact-name hit (0.99) below the
+# default threshold: the listed person is someone else unless other facts say otherwise.
+DOB_CONFLICT_PENALTY = 0.15
+NATIONALITY_MATCH_BONUS = 0.01
+NATIONALITY_MISMATCH_PENALTY = 0.05
 CANDIDATES_SCORED = 20  # best candidates by shared-key rarity that get full scoring
 
 
@@ -42,15 +50,17 @@ class PairScore:
 
     score: float
     explanation: str
-    features: dict[str, float]
+    features: dict[str, dict[str, float | str]]
 
 
 def compare(name1: str, name2: str, kind: EntityKind | None = None) -> PairScore:
     """Score two names against each other (no list needed); rarity is neutral here."""
     del kind  # names are scored the same way; the type only matters against a list
+    # A pair tool keeps every row (compare-file documents score 0 for an empty name);
+    # screening a party, by contrast, refuses a name with nothing to screen.
     a, b = normalize_name(name1), normalize_name(name2)
     comparison = compare_normalized(a, b, {}, 1.0)
-    return PairScore(round(comparison.score, 4), explain(comparison, a, b), comparison.features)
+    return PairScore(round(comparison.score, 4), explain(comparison, a, b), feature_details(comparison, a, b))
 
 
 class Screener:
@@ -83,9 +93,9 @@ class Screener:
     ) -> list[Hit]:
         """Hits for `party` scoring at least `threshold`, best first, one per entity."""
         threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-        query = normalize_name(party.name)
-        if not query.tokens:
-            return []
+        query = validate_name(party.name, "name")
+        if party.dob:
+            parse_party_dob(party.dob)  # a malformed date fails before any work
         wanted_kind = party.kind
         if wanted_kind is None and query.legal_forms:
             wanted_kind = EntityKind.ENTITY  # "Co., Ltd." is never a person
@@ -106,12 +116,21 @@ class Screener:
             entity = self.index.entities[indexed.entity_index]
             if not self._eligible(name_id, sources, wanted_kind):
                 continue
+            person = entity.entry.kind is EntityKind.INDIVIDUAL
             comparison = compare_normalized(
-                query, indexed.normalized, self.index.token_idf, self.index.default_idf
+                query, indexed.normalized, self.index.token_idf, self.index.default_idf, person=person
             )
+            # Name features are spelled out only for hits (below): most candidates fail.
+            features: dict[str, dict[str, float | str]] = {}
             score = comparison.score
+            notes: list[str] = []
             if indexed.alias_type is AliasType.WEAK:
-                score *= WEAK_ALIAS_FACTOR
+                # OFAC does not expect weak AKAs to be screened alone: below the alert
+                # threshold unless other facts (date of birth, identifiers) agree.
+                score = min(score * WEAK_ALIAS_FACTOR, DEFAULT_THRESHOLD - 0.02)
+                features["weak_alias"] = {"score": 1.0, "detail": f"weak alias {indexed.value!r}"}
+                notes.append("weak alias (scored down; not a hit on its own)")
+            score = self._attributes(party, entity, score, features, notes)
             country_note = None
             if party.country and entity.entry.countries:
                 if party.country.upper() in entity.entry.countries:
@@ -122,12 +141,19 @@ class Screener:
                     country_note = (
                         f"country {party.country.upper()} differs from {'/'.join(entity.entry.countries)}"
                     )
+                features["country"] = {
+                    "score": 1.0 if "agrees" in country_note else 0.0,
+                    "detail": country_note,
+                }
             if party.address and entity.entry.addresses:
                 place = _address_agreement(party.address, entity)
                 if place:
                     score = min(1.0, score + ADDRESS_MATCH_BONUS)
                     agreed = f"address agrees ({place})"
                     country_note = f"{country_note}; {agreed}" if country_note else agreed
+                    features["address"] = {"score": 1.0, "detail": agreed}
+            if notes:
+                country_note = "; ".join([*notes, *([country_note] if country_note else [])])
             identifier_note = None
             if indexed.entity_index in id_matches:
                 score = max(score, 0.99)
@@ -139,26 +165,73 @@ class Screener:
                         for e in entity.entry.identifiers
                     )
                 )
+                features["identifier"] = {"score": 1.0, "detail": identifier_note}
             if score < threshold:
                 continue
             previous = best.get(indexed.entity_index)
             if previous is not None and previous[0] >= score:
                 continue
+            features = {**feature_details(comparison, query, indexed.normalized), **features}
             best[indexed.entity_index] = (
                 score,
-                self._hit(
-                    entity,
-                    indexed.value,
-                    indexed.normalized,
-                    query,
-                    comparison,
-                    score,
-                    country_note,
-                    identifier_note,
+                Hit(
+                    entity_id=entity.id,
+                    source=entity.source,
+                    list_name=entity.name,
+                    matched_name=indexed.value,
+                    score=round(score, 4),
+                    explanation=explain(
+                        comparison,
+                        query,
+                        indexed.normalized,
+                        country_note=country_note,
+                        identifier_note=identifier_note,
+                    ),
+                    programs=entity.entry.programs,
+                    features=features,
                 ),
             )
         ranked = sorted(best.values(), key=lambda pair: (-pair[0], pair[1].entity_id))
         return [hit for _score, hit in ranked[:top]]
+
+    @staticmethod
+    def _attributes(
+        party: Party,
+        entity: Entity,
+        score: float,
+        features: dict[str, dict[str, float | str]],
+        notes: list[str],
+    ) -> float:
+        """Date of birth, nationality and ID number: agreement raises, conflict lowers."""
+        entry = entity.entry
+        if party.dob and entry.dates_of_birth:
+            found = dob_agreement(party.dob, entry.dates_of_birth)
+            if found is not None:
+                verdict, detail = found
+                if verdict == "agree":
+                    score = min(1.0, score + DOB_MATCH_BONUS)
+                elif verdict == "conflict":
+                    score = max(0.0, score - DOB_CONFLICT_PENALTY)
+                features["dob"] = {"score": {"agree": 1.0, "near": 0.5}.get(verdict, 0.0), "detail": detail}
+                notes.append(detail)
+        if party.nationality and entry.nationalities:
+            wanted = party.nationality.upper()
+            if wanted in entry.nationalities:
+                score = min(1.0, score + NATIONALITY_MATCH_BONUS)
+                detail = f"nationality {wanted} agrees"
+            else:
+                score = max(0.0, score - NATIONALITY_MISMATCH_PENALTY)
+                detail = f"nationality {wanted} differs from {'/'.join(entry.nationalities)}"
+            features["nationality"] = {"score": 1.0 if "agrees" in detail else 0.0, "detail": detail}
+            notes.append(detail)
+        if party.id_number:
+            wanted_id = _id_key(party.id_number)
+            if any(_id_key(i.value) == wanted_id for i in entry.identifiers):
+                score = max(score, 0.99)
+                detail = f"ID number {party.id_number} equal"
+                features["id_number"] = {"score": 1.0, "detail": detail}
+                notes.append(detail)
+        return score
 
     def _eligible(
         self, name_id: int, sources: Collection[ListSource] | None, wanted_kind: EntityKind | None
@@ -174,32 +247,9 @@ class Screener:
             found.update(self._by_identifier.get((ident.type.upper(), ident.value.upper()), ()))
         return found
 
-    @staticmethod
-    def _hit(
-        entity: Entity,
-        matched: str,
-        normalized: NormalizedName,
-        query: NormalizedName,
-        comparison: object,
-        score: float,
-        country_note: str | None,
-        identifier_note: str | None,
-    ) -> Hit:
-        from tradescreen.match.score import Comparison
 
-        assert isinstance(comparison, Comparison)
-        return Hit(
-            entity_id=entity.id,
-            source=entity.source,
-            list_name=entity.name,
-            matched_name=matched,
-            score=round(score, 4),
-            explanation=explain(
-                comparison, query, normalized, country_note=country_note, identifier_note=identifier_note
-            ),
-            programs=entity.entry.programs,
-            features={k: round(v, 4) for k, v in comparison.features.items()},
-        )
+def _id_key(value: str) -> str:
+    return "".join(c for c in value.upper() if c.isalnum())
 
 
 def _address_agreement(address: str, entity: Entity) -> str | None:

@@ -319,7 +319,10 @@ def build_results(ctx: ScreeningContext, hits: Sequence[Hit]) -> list[ScreeningR
                 score=best_hit.score,
                 matched_name=best_hit.matched_name,
                 explanation=best_hit.explanation,
-                features={k: FeatureOut(score=v) for k, v in best_hit.features.items()},
+                features={
+                    k: FeatureOut(score=float(v.get("score", 0.0)), detail=str(v.get("detail", "")))
+                    for k, v in best_hit.features.items()
+                },
                 memberships=memberships,
                 owners=_owners(ctx, primary.name),
                 merged_because=why,

@@ -144,6 +144,15 @@ def _entry(row: Mapping[str, Any], *, file: str, line: int) -> ListEntry:
         end_date=_date(_text(row.get("end_date")), file=file, line=line, field="end_date"),
         remarks=remarks,
         linked_to=tuple(s.strip() for s in linked),
+        dates_of_birth=tuple(_split(_text(row.get("dates_of_birth")))),
+        places_of_birth=tuple(_split(_text(row.get("places_of_birth")))),
+        nationalities=tuple(
+            dict.fromkeys(
+                country_code(c) or c
+                for column in ("nationalities", "citizenships")
+                for c in _split(_text(row.get(column)))
+            )
+        ),
         extra=extra,
         source_url=_text(row.get("source_list_url")) or None,
         line=line,

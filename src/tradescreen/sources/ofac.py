@@ -180,7 +180,8 @@ def parse_remarks(remarks: str) -> tuple[list[Identifier], list[str], dict[str, 
             ids.append(Identifier("TICKER", m.group(1).strip()))
             continue
         if m := _AKA_RE.match(part):
-            kind = {"a.k.a.": AliasType.AKA, "f.k.a.": AliasType.FKA, "n.k.a.": AliasType.NKA}[m.group(1)]
+            # In the CSV formats, weak AKAs are the quoted ones in Remarks (OFAC FAQ 123).
+            kind = {"a.k.a.": AliasType.WEAK, "f.k.a.": AliasType.FKA, "n.k.a.": AliasType.NKA}[m.group(1)]
             aliases.append(Name(m.group(2), kind))
             continue
         if m := _ID_RE.match(part):
@@ -202,6 +203,23 @@ def parse_remarks(remarks: str) -> tuple[list[Identifier], list[str], dict[str, 
                 extra[key] = part[len(label) :].strip()
                 break
     return ids, linked, extra, aliases
+
+
+def person_facts(remarks: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Dates of birth, places of birth and nationalities (ISO codes) from Remarks."""
+    dobs: list[str] = []
+    pobs: list[str] = []
+    nationalities: list[str] = []
+    for part in _split_remarks(remarks):
+        part = part.removeprefix("alt. ")
+        if part.startswith("DOB "):
+            dobs.append(part[4:].strip())
+        elif part.startswith("POB "):
+            pobs.append(part[4:].strip())
+        elif part.startswith(("nationality ", "citizen ")):
+            country = part.split(" ", 1)[1].strip()
+            nationalities.append(country_code(country) or country)
+    return tuple(dict.fromkeys(dobs)), tuple(dict.fromkeys(pobs)), tuple(dict.fromkeys(nationalities))
 
 
 def _kind(value: str | None, vessel_type: str | None) -> EntityKind:
@@ -284,6 +302,7 @@ def parse_ofac_csv(path: Path) -> ParsedFile:
         ]
         remarks = (_clean(row[11]) or "") + comments.get(key, "")
         ids, linked, extra, remark_aliases = parse_remarks(remarks) if remarks else ([], [], {}, [])
+        dobs, pobs, nationalities = person_facts(remarks) if remarks else ((), (), ())
         for label, col in (
             ("title", 4),
             ("call_sign", 5),
@@ -314,6 +333,9 @@ def parse_ofac_csv(path: Path) -> ParsedFile:
             else None,
             remarks=remarks or None,
             linked_to=tuple(linked),
+            dates_of_birth=dobs,
+            places_of_birth=pobs,
+            nationalities=nationalities,
             extra=extra,
             line=line,
         )
