@@ -173,7 +173,7 @@ def test_stale_index_would_answer_wrongly_and_is_not_used(engine: Engine, shared
     old_copy.write_bytes(old_file.read_bytes())
 
     with session_scope(engine) as session:  # a newer CSL listing the party is loaded
-        load_path(session, shared_data / "csl_sample" / "consolidated_small.csv")
+        load_path(session, shared_data / "csl_sample" / "consolidated_small.csv", allow_shrink=True)
     persist._SHARED.clear()  # as in a new process: only the file is left
     with session_scope(engine) as session:
         current = screener_for(session).screener
@@ -195,7 +195,7 @@ def test_resolver_index_goes_through_the_shared_cache(engine: Engine, shared_dat
     index over every version ever loaded, so removed parties are still found."""
     with session_scope(engine) as session:
         load_path(session, shared_data / "csl_sample" / "csl.csv")
-        load_path(session, shared_data / "csl_sample" / "consolidated_small.csv")
+        load_path(session, shared_data / "csl_sample" / "consolidated_small.csv", allow_shrink=True)
     persist._SHARED.clear()
     with session_scope(engine) as session:
         resolver = cached_screener(session)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -89,9 +90,10 @@ def test_authenticated_chunked_body_stops_at_the_limit(keyed: tuple[Any, dict[st
 
 
 @pytest.fixture
-def api(engine: Engine) -> Iterator[tuple[str, dict[str, str]]]:
+def api(engine: Engine, shared_data: Path) -> Iterator[tuple[str, dict[str, str]]]:
     with session_scope(engine) as s:
         load_path(s, CURATED_DIR)
+        load_path(s, shared_data / "csl_sample" / "dpl.txt")  # an official list: screening answers
         keys = {role.name.lower(): create_key(s, role, role.name.lower()) for role in Role}
     with live_server(engine) as base:
         yield base, keys
@@ -148,13 +150,13 @@ def test_local_mode_accepts_only_loopback_host_and_origin(
     assert rebinding.status_code == 403 and rebinding.json()["error"]["field"] == "Host"
     cross = httpx.post(
         base + "/api/v1/screen",
-        json={"parties": [{"id": "1", "name": "x"}]},
+        json={"parties": [{"id": "1", "name": "Acme Widgets"}]},
         headers={"Origin": "http://attacker.example"},
     )
     assert cross.status_code == 403
     same = httpx.post(
         base + "/api/v1/screen",
-        json={"parties": [{"id": "1", "name": "x"}]},
+        json={"parties": [{"id": "1", "name": "Acme Widgets"}]},
         headers={"Origin": base},
     )
     assert same.status_code == 200, same.text

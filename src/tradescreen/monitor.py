@@ -35,7 +35,7 @@ from tradescreen.errors import InputError
 from tradescreen.history import ListingState, status_report
 from tradescreen.match import persist
 from tradescreen.match.index import name_keys
-from tradescreen.match.normalize import normalize_name
+from tradescreen.match.normalize import normalize_name, validate_name
 from tradescreen.match.persist import index_dir
 from tradescreen.match.screen import Screener
 from tradescreen.review import record_screening
@@ -82,6 +82,10 @@ def import_book(session: Session, path: Path) -> BookImport:
         seen.add(cid)
         if not name:
             raise InputError("empty name", file=str(path), line=line, field="name")
+        try:  # a name the matcher cannot screen ("LIMITED", "Dr.") is refused at import
+            validate_name(name)
+        except InputError as exc:
+            raise InputError(exc.problem, file=str(path), line=line, field="name") from exc
         kind = (row.get("type") or "").strip().lower() or None
         if kind and kind not in {k.value for k in EntityKind}:
             raise InputError(f"unknown type {kind!r}", file=str(path), line=line, field="type")

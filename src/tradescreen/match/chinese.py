@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
-
 from tradescreen.match.legal_forms import HAN_LEGAL_FORMS
 
 HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -159,6 +157,9 @@ def _segments(run: str) -> list[str]:
 
 
 def _pinyin_words(text: str) -> list[str]:
+    # pypinyin loads a large phrase table on import: only for names that hold Han characters.
+    from pypinyin import lazy_pinyin
+
     return ["".join(lazy_pinyin(w)) for w in _segments(text)]
 
 
