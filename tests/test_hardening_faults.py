@@ -73,6 +73,8 @@ def test_loads_alongside_screen_file_never_fail(
 ) -> None:
     env = _env(db_url, tmp_path)
     assert _cli(env, "init").wait(300) == 0
+    # An official list first: screening refuses (fails closed) on curated data alone.
+    assert _cli(env, "load", str(shared_data / "ofac_cons" / "cons_prim.csv")).wait(300) == 0
     parties = tmp_path / "in.csv"
     parties.write_text(
         "id,name\n" + "".join(f"{i},Huawei Technologies {i}\n" for i in range(200)), encoding="utf-8"

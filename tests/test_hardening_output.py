@@ -32,8 +32,10 @@ def _cells(path: Path) -> list[str]:
         return [cell for row in csv.reader(fh) for cell in row]
 
 
-def test_screen_file_output_is_neutralised(db: None, tmp_path: Path) -> None:
+def test_screen_file_output_is_neutralised(db: None, tmp_path: Path, shared_data: Path) -> None:
     assert runner.invoke(app, ["init"]).exit_code == 0
+    # An official list: screening refuses (fails closed) on curated data alone.
+    assert runner.invoke(app, ["load", str(shared_data / "dod_1260h" / "1260h.csv")]).exit_code == 0
     parties = tmp_path / "in.csv"
     with parties.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)

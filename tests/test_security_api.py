@@ -5,6 +5,7 @@ the local-mode Host/Origin check."""
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,11 @@ def _call_chunked(app: Any, headers: list[tuple[bytes, bytes]], total_chunks: in
     return status, pulled
 
 
+# Generous timeouts: the first request on a fresh store builds the name index.
+_get = functools.partial(httpx.get, timeout=60)
+_post = functools.partial(httpx.post, timeout=60)
+
+
 @pytest.fixture
 def keyed(engine: Engine) -> tuple[Any, dict[str, str]]:
     with session_scope(engine) as s:
@@ -102,14 +108,14 @@ def api(engine: Engine, shared_data: Path) -> Iterator[tuple[str, dict[str, str]
 def test_nul_bytes_are_422_naming_the_field(api: tuple[str, dict[str, str]]) -> None:
     base, keys = api
     headers = {"X-API-Key": keys["admin"]}
-    screened = httpx.post(
+    screened = _post(
         base + "/api/v1/screen", json={"parties": [{"id": "1", "name": "Hua\x00wei"}]}, headers=headers
     )
     assert screened.status_code == 422, screened.text
     assert screened.json()["error"]["field"] == "parties.0.name"
-    searched = httpx.get(base + "/api/v1/search", params={"name": "Hua\x00wei"}, headers=headers)
+    searched = _get(base + "/api/v1/search", params={"name": "Hua\x00wei"}, headers=headers)
     assert searched.status_code == 422 and searched.json()["error"]["field"] == "name"
-    case = httpx.post(
+    case = _post(
         base + "/api/v1/cases",
         json={"party": "X\x00", "action": "add", "rationale": "r", "proposer": "p"},
         headers=headers,
@@ -121,7 +127,7 @@ def test_nul_bytes_are_422_naming_the_field(api: tuple[str, dict[str, str]]) -> 
 def test_content_length_over_the_limit_is_413(api: tuple[str, dict[str, str]]) -> None:
     base, keys = api
     big = b'{"parties": [' + b" " * (3 * 1024 * 1024) + b"]}"
-    r = httpx.post(
+    r = _post(
         base + "/api/v1/screen",
         content=big,
         headers={"X-API-Key": keys["screener"], "content-type": "application/json"},
@@ -132,7 +138,7 @@ def test_content_length_over_the_limit_is_413(api: tuple[str, dict[str, str]]) -
 def test_security_headers_on_every_response(api: tuple[str, dict[str, str]]) -> None:
     base, _keys = api
     for path in ("/api/v1/healthz", "/api/v1/lists", "/login"):
-        r = httpx.get(base + path)
+        r = _get(base + path)
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["x-frame-options"] == "DENY"
         assert r.headers["referrer-policy"] == "same-origin"
@@ -145,16 +151,16 @@ def test_local_mode_accepts_only_loopback_host_and_origin(
 ) -> None:
     base, _keys = api
     monkeypatch.setenv("TRADESCREEN_LOCAL_AUTH", "1")
-    assert httpx.get(base + "/api/v1/lists").status_code == 200
-    rebinding = httpx.get(base + "/api/v1/lists", headers={"Host": "attacker.example:8000"})
+    assert _get(base + "/api/v1/lists").status_code == 200
+    rebinding = _get(base + "/api/v1/lists", headers={"Host": "attacker.example:8000"})
     assert rebinding.status_code == 403 and rebinding.json()["error"]["field"] == "Host"
-    cross = httpx.post(
+    cross = _post(
         base + "/api/v1/screen",
         json={"parties": [{"id": "1", "name": "Acme Widgets"}]},
         headers={"Origin": "http://attacker.example"},
     )
     assert cross.status_code == 403
-    same = httpx.post(
+    same = _post(
         base + "/api/v1/screen",
         json={"parties": [{"id": "1", "name": "Acme Widgets"}]},
         headers={"Origin": base},
