@@ -30,7 +30,7 @@ MUST_PASS = ("ST103", "ST105", "ST205", "ST204", "ST101", "ST100")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+def server(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[tuple[str, str]]:
     folder = tmp_path_factory.mktemp("conformance")
     mp = pytest.MonkeyPatch()
     mp.setenv("TRADESCREEN_CONFIG_DIR", str(folder / "config"))
@@ -38,6 +38,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     migrate(engine)
     with session_scope(engine) as s:
         load_path(s, CURATED_DIR)
+        load_path(s, shared_data / "csl_sample" / "dpl.txt")  # an official list: no fail-closed 503
         key = create_key(s, Role.ADMIN, "schemathesis")
     with live_server(engine) as base:
         yield base, key

@@ -96,4 +96,5 @@ DOCUMENTED_ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorDocument, "description": "No such object (entity, version, case, alert, screening)"},
     413: {"model": ErrorDocument, "description": "Request body over the limit"},
     422: {"model": ErrorDocument, "description": "Invalid input (names the field), NUL characters included"},
+    503: {"model": ErrorDocument, "description": "No official list loaded: the service fails closed"},
 }
