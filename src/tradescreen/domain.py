@@ -272,6 +272,8 @@ class ListVersion:
     loaded_at: dt.datetime
     active: bool
     published: dt.date | None = None  # the list's own as-of date when the file says
+    # Entry field -> missing side files that would carry it: these fields are unknown here.
+    unknown_fields: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

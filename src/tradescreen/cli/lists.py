@@ -161,6 +161,7 @@ def diff(
             "to": new,
             "added": [vars_of(e) for e in result.added],
             "removed": [vars_of(e) for e in result.removed],
+            "unknown_fields": result.unknown_fields,
             "changed": [
                 {
                     "entry": vars_of(c.entry),
@@ -176,6 +177,11 @@ def diff(
         f"[green]+{len(result.added)}[/] [red]-{len(result.removed)}[/] "
         f"[yellow]~{len(result.changed)}[/]"
     )
+    for name, files in result.unknown_fields.items():
+        console.print(
+            f"  [magenta]?[/] {name}: unknown, not compared (loaded without {', '.join(files)})",
+            highlight=False,
+        )
     for e in result.added:
         console.print(f"  [green]+[/] {e.name} ({e.source}, {e.entity_id})", highlight=False)
     for e in result.removed:

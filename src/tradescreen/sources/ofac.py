@@ -45,6 +45,14 @@ SIBLINGS = {
     "cons_prim.csv": ("cons_alt.csv", "cons_add.csv", "cons_comments.csv"),
 }
 
+# Entry fields each sibling file (in SIBLINGS order: alt, add, comments) carries; when the
+# file is missing, those fields are unknown in the version, not empty.
+SIBLING_FIELDS: tuple[tuple[str, ...], ...] = (
+    ("aliases",),
+    ("addresses", "countries"),
+    ("remarks", "identifiers", "linked_to", "extra", "start_date", "aliases"),
+)
+
 PROGRAM_SOURCES: dict[str, ListSource] = {
     "CMIC-EO13959": ListSource.CMIC,
     "NS-PLC": ListSource.PLC,
@@ -358,6 +366,11 @@ def parse_ofac_csv(path: Path) -> ParsedFile:
         if missing
         else []
     )
+    unknown: dict[str, list[str]] = {}
+    for sibling, fields in zip(siblings, SIBLING_FIELDS, strict=True):
+        if not sibling.exists():
+            for name_of_field in fields:
+                unknown.setdefault(name_of_field, []).append(sibling.name)
     return ParsedFile(
         feed=feed,
         file_name=str(path),
@@ -366,4 +379,5 @@ def parse_ofac_csv(path: Path) -> ParsedFile:
         relationships=relationships,
         paths=(path, *present),
         warnings=warnings,
+        unknown_fields=unknown,
     )
