@@ -215,3 +215,50 @@ def test_diff_of_two_complete_sdn_versions_has_no_unknown_fields(
     changed = payload["changed"]
     assert isinstance(changed, list) and len(changed) == 1
     assert [c["field"] for c in changed[0]["changes"]] == ["aliases"]
+
+
+_ENHANCED_NS = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ENHANCED_XML"
+_ONE_ENTITY = (
+    '<entities><entity id="1"><names><name><isPrimary>true</isPrimary><translations><translation>'
+    "<formattedFullName>X CORP</formattedFullName><script>Latin</script></translation></translations>"
+    "</name></names></entity></entities>"
+)
+
+
+def _enhanced(tmp_path: Path, root: str, lists: str, ns: str = _ENHANCED_NS) -> Path:
+    path = tmp_path / "one.xml"
+    path.write_text(
+        f'<?xml version="1.0"?><{root} xmlns="{ns}"><publicationInfo><dataAsOf>2025-01-10T00:00:00'
+        f"</dataAsOf><filters><sanctionsLists>{lists}</sanctionsLists></filters></publicationInfo>"
+        f"{_ONE_ENTITY}</{root}>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_one_entity_ofac_xml_without_sanctions_list_cannot_replace_the_sdn_list(
+    db: str, shared_data: Path, tmp_path: Path
+) -> None:
+    """The real root is sanctionsData (checked on CONS_ENHANCED.ZIP); the list it publishes
+    is named by publicationInfo/filters/sanctionsLists/sanctionsList. Without that element
+    the file used to load as the SDN list."""
+    assert runner.invoke(app, ["load", str(shared_data / "ofac_sdn" / "sdn.csv")]).exit_code == 0
+    _refused(_enhanced(tmp_path, "sanctionsData", ""), "one.xml", "sanctionsList", feed="ofac_sdn")
+    _refused(
+        _enhanced(tmp_path, "sanctionsData", "<sanctionsList>Other List</sanctionsList>"),
+        "one.xml",
+        "Other List",
+        feed="ofac_sdn",
+    )
+
+
+def test_ofac_xml_with_a_foreign_root_or_namespace_is_refused(db: str, tmp_path: Path) -> None:
+    good_list = '<sanctionsList refId="91512">Consolidated List</sanctionsList>'
+    _refused(_enhanced(tmp_path, "sanctionsList", good_list), "one.xml", "sanctionsData")
+    _refused(_enhanced(tmp_path, "sanctionsData", good_list, ns="urn:other"), "one.xml", "sanctionsData")
+
+
+def test_real_enhanced_xml_passes_the_structure_check(db: str, shared_data: Path) -> None:
+    result = runner.invoke(app, ["load", str(shared_data / "ofac_cons" / "CONS_ENHANCED.ZIP")])
+    assert result.exit_code == 0, result.output
+    assert _active("ofac_cons") is not None and _active("ofac_sdn") is None
