@@ -23,12 +23,14 @@ from tradescreen.domain import (
     Address,
     AliasType,
     EntityKind,
+    Feed,
     Identifier,
     ListEntry,
     ListSource,
     Name,
     Relationship,
     RelationshipType,
+    entity_id,
 )
 from tradescreen.errors import InputError
 from tradescreen.sources.base import ParsedFile, sha256_of
@@ -262,8 +264,8 @@ def parse_ofac_csv(path: Path) -> ParsedFile:
     )
     siblings = [path.with_name(n) for n in sibling_names]
     present = [p for p in siblings if p.exists()]
-    feed = "ofac_cons" if base.startswith("cons") else "ofac_sdn"
-    default_source = ListSource.SDN if feed == "ofac_sdn" else ListSource.MBS
+    feed = Feed.OFAC_CONS if base.startswith("cons") else Feed.OFAC_SDN
+    default_source = ListSource.SDN if feed == Feed.OFAC_SDN else ListSource.MBS
     sha = sha256_of([path, *present])
 
     # Validate and read everything before yielding: a broken sibling must fail the load.
@@ -351,7 +353,7 @@ def parse_ofac_csv(path: Path) -> ParsedFile:
         for other in linked:
             relationships.append(
                 Relationship(
-                    subject=f"{feed}:{key}",
+                    subject=entity_id(feed, key),
                     object=other,
                     type=RelationshipType.LINKED_TO,
                     source=f"{path.name} remarks",

@@ -15,12 +15,14 @@ from tradescreen.domain import (
     Address,
     AliasType,
     EntityKind,
+    Feed,
     Identifier,
     ListEntry,
     ListSource,
     Name,
     Relationship,
     RelationshipType,
+    entity_id,
 )
 from tradescreen.errors import InputError
 from tradescreen.sources.archive import read_zip_member
@@ -195,9 +197,9 @@ def parse_ofac_xml(path: Path) -> ParsedFile:
             field="sanctionsList",
         )
     if any("Consolidated" in name for name in lists):
-        feed = "ofac_cons"
+        feed = Feed.OFAC_CONS
     elif any("SDN" in name for name in lists):
-        feed = "ofac_sdn"
+        feed = Feed.OFAC_SDN
     else:
         raise InputError(
             f"unknown OFAC list {', '.join(lists)!r}: expected the SDN List or the Consolidated List",
@@ -214,7 +216,9 @@ def parse_ofac_xml(path: Path) -> ParsedFile:
         entry, linked = _entity(node, str(path))
         entries.append(entry)
         relationships.extend(
-            Relationship(f"{feed}:{entry.entry_key}", other, RelationshipType.LINKED_TO, source=path.name)
+            Relationship(
+                entity_id(feed, entry.entry_key), other, RelationshipType.LINKED_TO, source=path.name
+            )
             for other in linked
         )
     if not entries:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tradescreen.domain import Entity, ListEntry, ListVersion
+from tradescreen.domain import Entity, ListEntry, ListVersion, entity_id
 from tradescreen.store.schema import EntryRow, ListVersionRow
 
 
@@ -28,7 +28,7 @@ class LoadResult:
 
 def entity_id_for(feed: str, entry: ListEntry) -> str:
     """The public id of an entry: stable across versions of its feed."""
-    return f"{feed}:{entry.entry_key}"
+    return entity_id(feed, entry.entry_key)
 
 
 def to_version(row: ListVersionRow) -> ListVersion:
