@@ -84,6 +84,25 @@ def _version(session: Session, version_id: int, field_name: str) -> ListVersionR
     return row
 
 
+def last_two_versions(session: Session, feed: str) -> tuple[int, int]:
+    """The ids of the two newest versions of `feed` (what `diff FEED` compares)."""
+    ids = list(
+        session.scalars(
+            select(ListVersionRow.id)
+            .where(ListVersionRow.feed == feed)
+            .order_by(ListVersionRow.id.desc())
+            .limit(2)
+        )
+    )
+    if not ids:
+        raise NotFoundError(f"no versions of feed {feed!r} (see `tradescreen lists`)")
+    if len(ids) < 2:
+        raise InputError(
+            f"feed {feed!r} has only one version ({ids[0]}): nothing to compare yet", field="feed"
+        )
+    return ids[1], ids[0]
+
+
 def diff_versions(session: Session, old_id: int, new_id: int) -> VersionDiff:
     """Compare two versions of the same feed."""
     old, new = _version(session, old_id, "old"), _version(session, new_id, "new")
