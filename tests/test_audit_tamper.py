@@ -191,3 +191,68 @@ def test_concurrent_appends_never_collide(db_url: str, _config_dir: Path) -> Non
     engine.dispose()
     assert report.ok, report.problems
     assert report.records == 60
+
+
+def _write_legacy(engine: Engine, n: int) -> None:
+    """Records as the audit log wrote them before the keyed MAC: unkeyed SHA-256, no checkpoint."""
+    with session_scope(engine) as s:
+        prev = audit.GENESIS
+        for seq in range(1, n + 1):
+            at, body = f"2026-01-0{seq}T00:00:00+00:00", json.dumps({"legacy": seq})
+            h = hashlib.sha256("|".join((prev, str(seq), at, "old", "system", body)).encode()).hexdigest()
+            s.add(AuditRow(seq=seq, at=at, kind="old", actor="system", payload=body, prev_hash=prev, hash=h))
+            prev = h
+
+
+def _report(engine: Engine) -> audit.VerifyReport:
+    with session_scope(engine) as s:
+        return audit.verify(s)
+
+
+def test_legacy_records_before_the_keyed_chain_verify_as_legacy(engine: Engine) -> None:
+    _write_legacy(engine, 3)
+    _fill(engine, 2)  # keyed records 4 and 5 chain onto the legacy head
+    report = _report(engine)
+    assert report.ok, report.problems
+    assert report.legacy == 3 and report.records == 5
+    assert report.notes == [
+        "records 1..3 predate the keyed chain (unkeyed legacy hashes): verified as legacy chain,"
+        " anchored by the first keyed record"
+    ]
+
+
+def test_legacy_only_log_is_named_as_unanchored(engine: Engine) -> None:
+    _write_legacy(engine, 2)
+    report = _report(engine)
+    assert report.ok and report.legacy == 2
+    assert "not anchored" in report.notes[0]
+
+
+def test_edited_legacy_record_is_still_detected(engine: Engine) -> None:
+    _write_legacy(engine, 3)
+    _fill(engine, 1)
+    _sql(engine, "UPDATE audit_log SET payload = '{\"legacy\": 99}' WHERE seq = 2")
+    assert any("record 2 (old): content edited" in p for p in _report(engine).problems)
+    # Rehashing the legacy prefix to match breaks the link into the first keyed record.
+    with session_scope(engine) as s:
+        rows = list(s.scalars(select(AuditRow).where(AuditRow.seq <= 3).order_by(AuditRow.seq)))
+        prev = audit.GENESIS
+        for r in rows:
+            r.prev_hash = prev
+            r.hash = prev = hashlib.sha256(
+                "|".join((prev, str(r.seq), r.at, r.kind, r.actor, r.payload)).encode()
+            ).hexdigest()
+    problems = _report(engine).problems
+    assert problems and any("record 4" in p for p in problems), problems
+
+
+def test_unkeyed_record_after_the_keyed_chain_is_forged(engine: Engine) -> None:
+    _fill(engine, 2)
+    with session_scope(engine) as s:
+        last = s.scalars(select(AuditRow).order_by(AuditRow.seq.desc())).first()
+        assert last is not None
+        at, body = "2026-11-23T00:00:00+00:00", json.dumps({"i": 3})
+        h = hashlib.sha256("|".join((last.hash, "3", at, "test", "mallory", body)).encode()).hexdigest()
+        s.add(AuditRow(seq=3, at=at, kind="test", actor="mallory", payload=body, prev_hash=last.hash, hash=h))
+    problems = _report(engine).problems
+    assert any("record 3 (test): unkeyed hash after the keyed chain began" in p for p in problems), problems

@@ -159,3 +159,106 @@ def test_utf16_file_is_exit_2(db: str, shared_data: Path, tmp_path: Path) -> Non
     path = tmp_path / "dpl.txt"
     path.write_bytes((shared_data / "csl_sample" / "dpl.txt").read_text(encoding="utf-8").encode("utf-16"))
     _refused(path, "dpl.txt", "UTF", args=("--format", "dpl"))
+
+
+def _diff_json(old: int, new: int) -> dict[str, object]:
+    result = runner.invoke(app, ["diff", str(old), str(new), "--json"])
+    assert result.exit_code == 0, result.output
+    return dict(json.loads(result.output))
+
+
+def test_diff_against_sdn_without_side_files_reports_unknown_not_changed(
+    db: str, shared_data: Path, tmp_path: Path
+) -> None:
+    """The real SDN list with its side files, then the same sdn.csv alone: nothing changed,
+    but aliases, addresses and remarks-derived fields are unknown in the second version."""
+    assert runner.invoke(app, ["load", str(shared_data / "ofac_sdn" / "sdn.csv")]).exit_code == 0
+    full = _active("ofac_sdn")
+    alone = tmp_path / "alone" / "sdn.csv"
+    alone.parent.mkdir()
+    shutil.copyfile(shared_data / "ofac_sdn" / "sdn.csv", alone)
+    assert runner.invoke(app, ["load", str(alone)]).exit_code == 0
+    bare = _active("ofac_sdn")
+    assert full and bare and full[0] != bare[0] and full[1] == bare[1]
+
+    for old, new in ((full[0], bare[0]), (bare[0], full[0])):
+        payload = _diff_json(old, new)
+        assert payload["added"] == [] and payload["removed"] == []
+        assert payload["changed"] == [], str(payload["changed"])[:500]
+        unknown = payload["unknown_fields"]
+        assert isinstance(unknown, dict)
+        assert f"alt.csv (version {bare[0]})" in unknown["aliases"]
+        assert f"add.csv (version {bare[0]})" in unknown["addresses"]
+        assert f"sdn_comments.csv (version {bare[0]})" in unknown["remarks"]
+
+    text = " ".join(runner.invoke(app, ["diff", str(full[0]), str(bare[0])]).output.split())
+    assert "aliases: unknown, not compared (loaded without alt.csv" in text
+    assert "~0" in text
+
+
+def test_diff_of_two_complete_sdn_versions_has_no_unknown_fields(
+    db: str, shared_data: Path, tmp_path: Path
+) -> None:
+    assert runner.invoke(app, ["load", str(shared_data / "ofac_sdn" / "sdn.csv")]).exit_code == 0
+    first = _active("ofac_sdn")
+    copy = tmp_path / "copy"
+    shutil.copytree(shared_data / "ofac_sdn", copy)
+    alt = copy / "alt.csv"
+    # Drop one alias row: a real change the diff must still report.
+    lines = alt.read_bytes().split(b"\n")
+    alt.write_bytes(b"\n".join(lines[1:]))
+    assert runner.invoke(app, ["load", str(copy / "sdn.csv")]).exit_code == 0
+    second = _active("ofac_sdn")
+    assert first and second
+    payload = _diff_json(first[0], second[0])
+    assert payload["unknown_fields"] == {}
+    changed = payload["changed"]
+    assert isinstance(changed, list) and len(changed) == 1
+    assert [c["field"] for c in changed[0]["changes"]] == ["aliases"]
+
+
+_ENHANCED_NS = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ENHANCED_XML"
+_ONE_ENTITY = (
+    '<entities><entity id="1"><names><name><isPrimary>true</isPrimary><translations><translation>'
+    "<formattedFullName>X CORP</formattedFullName><script>Latin</script></translation></translations>"
+    "</name></names></entity></entities>"
+)
+
+
+def _enhanced(tmp_path: Path, root: str, lists: str, ns: str = _ENHANCED_NS) -> Path:
+    path = tmp_path / "one.xml"
+    path.write_text(
+        f'<?xml version="1.0"?><{root} xmlns="{ns}"><publicationInfo><dataAsOf>2025-01-10T00:00:00'
+        f"</dataAsOf><filters><sanctionsLists>{lists}</sanctionsLists></filters></publicationInfo>"
+        f"{_ONE_ENTITY}</{root}>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_one_entity_ofac_xml_without_sanctions_list_cannot_replace_the_sdn_list(
+    db: str, shared_data: Path, tmp_path: Path
+) -> None:
+    """The real root is sanctionsData (checked on CONS_ENHANCED.ZIP); the list it publishes
+    is named by publicationInfo/filters/sanctionsLists/sanctionsList. Without that element
+    the file used to load as the SDN list."""
+    assert runner.invoke(app, ["load", str(shared_data / "ofac_sdn" / "sdn.csv")]).exit_code == 0
+    _refused(_enhanced(tmp_path, "sanctionsData", ""), "one.xml", "sanctionsList", feed="ofac_sdn")
+    _refused(
+        _enhanced(tmp_path, "sanctionsData", "<sanctionsList>Other List</sanctionsList>"),
+        "one.xml",
+        "Other List",
+        feed="ofac_sdn",
+    )
+
+
+def test_ofac_xml_with_a_foreign_root_or_namespace_is_refused(db: str, tmp_path: Path) -> None:
+    good_list = '<sanctionsList refId="91512">Consolidated List</sanctionsList>'
+    _refused(_enhanced(tmp_path, "sanctionsList", good_list), "one.xml", "sanctionsData")
+    _refused(_enhanced(tmp_path, "sanctionsData", good_list, ns="urn:other"), "one.xml", "sanctionsData")
+
+
+def test_real_enhanced_xml_passes_the_structure_check(db: str, shared_data: Path) -> None:
+    result = runner.invoke(app, ["load", str(shared_data / "ofac_cons" / "CONS_ENHANCED.ZIP")])
+    assert result.exit_code == 0, result.output
+    assert _active("ofac_cons") is not None and _active("ofac_sdn") is None

@@ -86,6 +86,11 @@ def test_signature_covers_timestamp_delivery_id_and_body(hook: str, monkeypatch:
         "http://169.254.169.254/latest/meta-data",
         "http://[::1]:9/",
         "file:///etc/passwd",
+        "http://10.1.2.3/hook",
+        "http://172.20.0.5:8080/hook",
+        "https://192.168.1.10/hook",
+        "http://[fd12:3456::1]/hook",
+        "http://[::ffff:10.0.0.1]/hook",
     ],
 )
 def test_dangerous_destinations_are_refused(url: str, hook: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -129,3 +134,52 @@ def test_retry_without_secret_is_exit_2_naming_the_setting(
     result = runner.invoke(app, ["webhooks", "dead-letter", "retry"])
     assert result.exit_code == 2
     assert "TRADESCREEN_WEBHOOK_SECRET" in result.output
+
+
+def test_private_range_is_refused_unless_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TRADESCREEN_WEBHOOK_ALLOW_HOSTS", raising=False)
+    refusal = monitor.destination_refusal("http://10.1.2.3/hook")
+    assert refusal and "private address (10.1.2.3)" in refusal
+    assert "TRADESCREEN_WEBHOOK_ALLOW_HOSTS" in refusal
+    monkeypatch.setenv("TRADESCREEN_WEBHOOK_ALLOW_HOSTS", "10.1.2.3")
+    assert monitor.destination_refusal("http://10.1.2.3/hook") is None
+    # A public address passes.
+    assert monitor.destination_refusal("http://93.184.216.34/hook") is None
+
+
+def test_delivery_connects_to_the_checked_address_with_the_host_kept(
+    hook: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the name is resolved once, checked, and the connection goes to that
+    address; a second lookup (which could answer 10.0.0.1 or 127.0.0.1) never happens."""
+    port = hook.rsplit(":", 1)[1].split("/", 1)[0]
+    answers = iter([["127.0.0.1"]])
+    lookups: list[str] = []
+
+    def resolve(host: str, _port: int) -> list[str]:
+        lookups.append(host)
+        return next(answers)  # a second lookup raises StopIteration: the test fails
+
+    monkeypatch.setattr(monitor, "_resolve", resolve)
+    monkeypatch.setenv("TRADESCREEN_WEBHOOK_ALLOW_HOSTS", "127.0.0.1")
+    url = f"http://hooks.receiver.example:{port}/hook"
+    with session_scope(get_engine()) as s:
+        monitor.enqueue(s, url, {"event": "x"})
+        assert monitor.deliver(s, "s3cret", backoff=0.01) == (1, 0)
+    assert lookups == ["hooks.receiver.example"]
+    headers = {k.lower(): v for k, v in _Hook.seen[0].items()}
+    assert headers["host"] == f"hooks.receiver.example:{port}"
+
+
+def test_rebinding_to_a_private_address_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TRADESCREEN_WEBHOOK_ALLOW_HOSTS", raising=False)
+    monkeypatch.setattr(monitor, "_resolve", lambda host, port: ["93.184.216.34", "192.168.0.7"])
+    refusal = monitor.destination_refusal("https://hooks.receiver.example/x")
+    assert refusal and "192.168.0.7" in refusal
+
+
+def test_https_destination_keeps_the_name_for_sni(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(monitor, "_resolve", lambda host, port: ["93.184.216.34"])
+    pinned = monitor.check_destination("https://hooks.receiver.example/a?b=1")
+    assert pinned.url == "https://93.184.216.34/a?b=1"
+    assert pinned.sni == "hooks.receiver.example" and pinned.host_header == "hooks.receiver.example"

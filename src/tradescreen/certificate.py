@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,6 +39,15 @@ class Certificate:
     hits: list[CertificateHit]
 
 
+def _hit_names(hit: dict[str, Any]) -> tuple[str, str]:
+    """(entity id, list names) of a stored hit: a service result (`entity`, `memberships`)
+    or a hit as screenings recorded them before the one result model."""
+    if "entity" in hit:
+        lists = dict.fromkeys(str(m.get("list", "")) for m in hit.get("memberships", []))
+        return str(hit["entity"]["id"]), "; ".join(n for n in lists if n)
+    return str(hit["entity_id"]), str(hit["list_name"])
+
+
 def gather(session: Session, screening_id: int) -> Certificate:
     """Collect one screening with its alerts and dispositions."""
     row = session.get(ScreeningRow, screening_id)
@@ -48,7 +58,8 @@ def gather(session: Session, screening_id: int) -> Certificate:
     }
     hits: list[CertificateHit] = []
     for hit in row.hits:
-        alert = alerts.get(str(hit["entity_id"]))
+        entity_id, list_name = _hit_names(hit)
+        alert = alerts.get(entity_id)
         steps = (
             []
             if alert is None
@@ -62,9 +73,7 @@ def gather(session: Session, screening_id: int) -> Certificate:
             ]
         )
         state = alert.state if alert else "not raised (cleared before)"
-        hits.append(
-            CertificateHit(str(hit["entity_id"]), str(hit["list_name"]), float(hit["score"]), state, steps)
-        )
+        hits.append(CertificateHit(entity_id, list_name, float(hit["score"]), state, steps))
     return Certificate(row.id, row.name, row.at, row.actor, list(row.versions), hits)
 
 

@@ -16,6 +16,51 @@ from enum import StrEnum
 from typing import Any
 
 
+class Feed(StrEnum):
+    """A feed: one list loaded as successive versions of its own (`list_versions.feed`).
+
+    The values are stored in the database and appear in entity ids: never change them.
+    """
+
+    OFAC_SDN = "ofac_sdn"
+    OFAC_CONS = "ofac_cons"
+    CSL = "csl"
+    BIS_DPL = "bis_dpl"
+    DOD_1260H = "dod_1260h"
+    BIS_MEU = "bis_meu"
+    NDAA_889 = "ndaa_889"
+    NDAA_1286 = "ndaa_1286"
+    FCC_COVERED = "fcc_covered"
+    UN_SC = "un_sc"
+    CURATED = "curated"
+    ERC = "erc"  # End-User Review Committee decisions published from ERC cases
+
+
+class ListFormat(StrEnum):
+    """A list file format: which parser reads it (`load --format`)."""
+
+    CSL = "csl"
+    CSL_JSON = "csl-json"
+    OFAC = "ofac"
+    OFAC_XML = "ofac-xml"
+    DPL = "dpl"
+    DOD_1260H = "dod1260h"
+    MEU = "meu"
+    NDAA_889 = "ndaa889"
+    NDAA_1286 = "ndaa1286"
+    FCC = "fcc"
+    UN_XML = "un-xml"
+    CURATED = "curated"
+
+
+def entity_id(feed: str, entry_key: str) -> str:
+    """The public id of a list entry, e.g. "ofac_sdn:36": stable across versions of its feed.
+
+    The one place ids are built; the feed is everything before the first colon.
+    """
+    return f"{feed}:{entry_key}"
+
+
 class ListSource(StrEnum):
     """A restricted-party list, by its short code (as in the trade.gov CSL)."""
 
@@ -272,6 +317,8 @@ class ListVersion:
     loaded_at: dt.datetime
     active: bool
     published: dt.date | None = None  # the list's own as-of date when the file says
+    # Entry field -> missing side files that would carry it: these fields are unknown here.
+    unknown_fields: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -47,12 +48,14 @@ from tradescreen.domain import (
     AliasType,
     Citation,
     EventType,
+    Feed,
     LicenseDetermination,
     ListEntry,
     ListingEvent,
     ListSource,
     Name,
     Party,
+    entity_id,
 )
 from tradescreen.errors import InputError, NotFoundError, TradescreenError
 from tradescreen.store.erc_tables import ErcCaseRow, ErcStepRow
@@ -63,25 +66,57 @@ from tradescreen.store.versions import import_version, version_entities
 if TYPE_CHECKING:
     from tradescreen.rules.licensing import TransactionParty
 
-FEED = "erc"
-LEVELS = ("ERC", "ACEP", "EARB", "PRESIDENT")
-LEVEL_NAMES = {
-    "ERC": "End-User Review Committee",
-    "ACEP": "Advisory Committee on Export Policy (Assistant Secretaries)",
-    "EARB": "Export Administration Review Board (Cabinet)",
-    "PRESIDENT": "President",
+FEED = Feed.ERC
+
+
+class ErcLevel(StrEnum):
+    """The levels an ERC matter can rise through, in order (stored in `erc_cases.level`)."""
+
+    ERC = "ERC"
+    ACEP = "ACEP"
+    EARB = "EARB"
+    PRESIDENT = "PRESIDENT"
+
+
+class ErcAction(StrEnum):
+    """What a case proposes for the Entity List (stored in `erc_cases.action`)."""
+
+    ADD = "add"
+    MODIFY = "modify"
+    REMOVE = "remove"
+
+
+class ErcOutcome(StrEnum):
+    """How a level decided (stored in `erc_cases.outcome`; a deadlock is never stored)."""
+
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    DEADLOCK = "deadlock"
+
+
+LEVELS = tuple(ErcLevel)
+LEVEL_NAMES: dict[str, str] = {
+    ErcLevel.ERC: "End-User Review Committee",
+    ErcLevel.ACEP: "Advisory Committee on Export Policy (Assistant Secretaries)",
+    ErcLevel.EARB: "Export Administration Review Board (Cabinet)",
+    ErcLevel.PRESIDENT: "President",
 }
 AGENCIES = ("Commerce", "State", "Defense", "Energy")
 TREASURY = "Treasury"
-ACTIONS = ("add", "modify", "remove")
+ACTIONS = tuple(a.value for a in ErcAction)
 APPEAL_DAYS = 5
-DECISION_DAYS = {"ERC": 30, "ACEP": 11, "EARB": 11, "PRESIDENT": 11}
+DECISION_DAYS: dict[str, int] = {
+    ErcLevel.ERC: 30,
+    ErcLevel.ACEP: 11,
+    ErcLevel.EARB: 11,
+    ErcLevel.PRESIDENT: 11,
+}
 # How each level decides, and whether that rule was checked against the primary text.
 VOTING_RULES: dict[str, tuple[str, bool]] = {
-    "ERC": ("majority to add; unanimity to modify or remove (Supplement No. 5 to Part 744)", True),
-    "ACEP": ("majority (modelled on EO 12981 license disputes)", False),
-    "EARB": ("majority (modelled on EO 12981 license disputes)", False),
-    "PRESIDENT": ("final decision of the President (modelled on EO 12981)", False),
+    ErcLevel.ERC: ("majority to add; unanimity to modify or remove (Supplement No. 5 to Part 744)", True),
+    ErcLevel.ACEP: ("majority (modelled on EO 12981 license disputes)", False),
+    ErcLevel.EARB: ("majority (modelled on EO 12981 license disputes)", False),
+    ErcLevel.PRESIDENT: ("final decision of the President (modelled on EO 12981)", False),
 }
 UNVERIFIED_NOTE = (
     "Time limits from EO 12981 (license applications) applied by analogy; whether ERC matters pass "
@@ -184,7 +219,7 @@ def propose(
     if not party.strip():
         raise InputError("empty party name", field="party")
     target = None
-    if action in ("modify", "remove"):
+    if action in (ErcAction.MODIFY, ErcAction.REMOVE):
         target = _listed_entity(session, party, on)
         if target is None:
             raise ERCError(f"cannot {action} {party!r}: not on the Entity List on {on}")
@@ -197,14 +232,14 @@ def propose(
         aliases=aliases or [],
         addresses=addresses or [],
         license_requirement=license_requirement,
-        review_policy=review_policy or ("Presumption of denial" if action == "add" else ""),
+        review_policy=review_policy or ("Presumption of denial" if action == ErcAction.ADD else ""),
         reasons=reasons,
         evidence=evidence,
         target_entity_id=target,
         proposed_by="",
         proposed_on=on,
         treasury_sits=treasury,
-        level="ERC",
+        level=ErcLevel.ERC,
         status="open",
         level_opened_on=on,
     )
@@ -239,7 +274,7 @@ def vote(session: Session, case_id: int, *, agency: str, yes: bool, rationale: s
     case = get_case(session, case_id)
     if case.status not in ("open",):
         raise ERCError(f"case {case_id} is {case.status} at the {case.level}: no more votes there")
-    if case.level == "PRESIDENT":
+    if case.level == ErcLevel.PRESIDENT:
         raise ERCError("the President decides alone: use president-decide")
     name = _agency(agency, case)
     if name in _votes(session, case):
@@ -258,7 +293,7 @@ def decide(session: Session, case_id: int, *, on: dt.date) -> str:
     case = get_case(session, case_id)
     if case.status != "open":
         raise ERCError(f"case {case_id} is already {case.status} at the {case.level}")
-    if case.level == "PRESIDENT":
+    if case.level == ErcLevel.PRESIDENT:
         raise ERCError("the President decides alone: use president-decide")
     if on > _deadline(case):
         raise ERCError(
@@ -269,23 +304,23 @@ def decide(session: Session, case_id: int, *, on: dt.date) -> str:
     if missing:
         raise ERCError(f"waiting for votes from {', '.join(missing)}")
     tally = Counter(votes.values())
-    unanimity = case.level == "ERC" and case.action in ("modify", "remove")
+    unanimity = case.level == ErcLevel.ERC and case.action in (ErcAction.MODIFY, ErcAction.REMOVE)
     if unanimity:
         rule = "unanimity (ERC, modification or removal)"
-        outcome = "approved" if tally[False] == 0 else "rejected"
+        outcome = ErcOutcome.APPROVED if tally[False] == 0 else ErcOutcome.REJECTED
     elif tally[True] == tally[False]:
-        rule, outcome = f"majority ({case.level}): {tally[True]}-{tally[False]} tie", "deadlock"
+        rule, outcome = f"majority ({case.level}): {tally[True]}-{tally[False]} tie", ErcOutcome.DEADLOCK
     else:
         rule = f"majority ({case.level}): {tally[True]} for, {tally[False]} against"
-        outcome = "approved" if tally[True] > tally[False] else "rejected"
-    case.status = "deadlocked" if outcome == "deadlock" else "decided"
-    case.outcome = None if outcome == "deadlock" else outcome
+        outcome = ErcOutcome.APPROVED if tally[True] > tally[False] else ErcOutcome.REJECTED
+    case.status = "deadlocked" if outcome == ErcOutcome.DEADLOCK else "decided"
+    case.outcome = None if outcome == ErcOutcome.DEADLOCK else outcome
     case.decided_on = on
     if not VOTING_RULES[case.level][1]:
         rule += " (voting rule above the ERC: unverified)"
     why = f"decided by {rule}" + (
         "; may be escalated by any member agency"
-        if outcome == "deadlock"
+        if outcome == ErcOutcome.DEADLOCK
         else f"; any member agency may appeal within {APPEAL_DAYS} days"
     )
     _step(session, case, on, "decision", case.level, outcome, why, rule=rule, votes=votes)
@@ -329,11 +364,11 @@ def president_decide(
 ) -> str:
     """The President's final decision."""
     case = get_case(session, case_id)
-    if case.level != "PRESIDENT" or case.status != "open":
+    if case.level != ErcLevel.PRESIDENT or case.status != "open":
         raise ERCError(f"case {case_id} is not before the President")
     if on > _deadline(case):
         raise ERCError(f"the President had until {_deadline(case)} to decide (unverified limit)")
-    outcome = "approved" if approve else "rejected"
+    outcome = ErcOutcome.APPROVED if approve else ErcOutcome.REJECTED
     case.outcome, case.decided_on = outcome, on
     _step(
         session,
@@ -369,7 +404,7 @@ def finalize(session: Session, case_id: int, *, on: dt.date, effective: dt.date 
 
 def _finalize(session: Session, case: ErcCaseRow, on: dt.date, effective: dt.date) -> None:
     case.status = "final"
-    if case.outcome != "approved":
+    if case.outcome != ErcOutcome.APPROVED:
         _step(session, case, on, "final", case.level, "no listing change", "the proposal was rejected")
         return
     _step(
@@ -398,7 +433,7 @@ def publish(
         raise InputError(f"not a date: {effective!r}", field="effective")
     if case.status == "published":
         raise ERCError(f"case {case_id} was already published")
-    if case.status != "final" or case.outcome != "approved":
+    if case.status != "final" or case.outcome != ErcOutcome.APPROVED:
         raise ERCError(
             f"case {case_id} is {case.status} ({case.outcome or 'no outcome'}): only a final approval "
             "can be published"
@@ -422,7 +457,7 @@ def publish(
 def _apply(session: Session, case: ErcCaseRow, effective: dt.date, citation: Citation) -> None:
     """Write the decision into the store (publication, or a scenario that is rolled back)."""
     origin = f"erc:{case.id}"
-    if case.action == "remove":
+    if case.action == ErcAction.REMOVE:
         assert case.target_entity_id is not None
         event = ListingEvent(
             case.target_entity_id,
@@ -478,7 +513,7 @@ def scenario(
     case = get_case(session, case_id)
     if case.status == "published":
         raise ERCError(f"case {case_id} is published: its change is already official")
-    if case.action in ("modify", "remove") and case.target_entity_id is None:
+    if case.action in (ErcAction.MODIFY, ErcAction.REMOVE) and case.target_entity_id is None:
         raise ERCError(f"case {case_id} names no listed entity")
     day = effective or _proposed_effective(session, case)
     label = scenario_label(case, day)
@@ -538,9 +573,9 @@ def _new_erc_version(session: Session, case: ErcCaseRow, effective: dt.date, cit
     new_entry = _entry(case, effective, citation)
     entries.append(new_entry)
     event = ListingEvent(
-        f"{FEED}:{new_entry.entry_key}",
+        entity_id(FEED, new_entry.entry_key),
         ListSource.EL,
-        EventType.ADDED if case.action == "add" else EventType.MODIFIED,
+        EventType.ADDED if case.action == ErcAction.ADD else EventType.MODIFIED,
         effective,
         f"{case.action} decided by the {case.level} (ERC case {case.id})",
         citation,
@@ -551,7 +586,7 @@ def _new_erc_version(session: Session, case: ErcCaseRow, effective: dt.date, cit
 
     def events(s: Session, version: ListVersionRow) -> None:
         s.add(event_row(event, None))
-        if case.action == "modify" and case.target_entity_id:
+        if case.action == ErcAction.MODIFY and case.target_entity_id:
             s.add(
                 event_row(
                     ListingEvent(

@@ -23,7 +23,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from sqlalchemy import select
@@ -305,9 +305,10 @@ def deliver(
     if ids is not None:
         stmt = stmt.where(OutboxRow.id.in_(ids))
     for row in session.scalars(stmt.order_by(OutboxRow.id)):
-        refusal = destination_refusal(row.url)
-        if refusal:
-            row.last_error = f"destination refused: {refusal}"
+        try:
+            destination = check_destination(row.url)
+        except DestinationRefused as refused:
+            row.last_error = f"destination refused: {refused}"
             row.attempts = limit  # straight to the dead letter: retrying cannot help
             session.flush()
             pending += 1
@@ -319,18 +320,21 @@ def deliver(
             timestamp = int(time.time())
             delivery = delivery_id(row)
             try:
-                response = httpx.post(
-                    row.url,
-                    content=row.body,
-                    timeout=timeout,
-                    follow_redirects=False,
-                    headers={
-                        "content-type": "application/json",
-                        TIMESTAMP_HEADER: str(timestamp),
-                        DELIVERY_HEADER: delivery,
-                        SIGNATURE_HEADER: sign(secret, row.body, timestamp, delivery),
-                    },
-                )
+                # Connect to the address that was checked, naming the host it stands for
+                # (Host header; SNI and certificate check against the name over https).
+                with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+                    response = client.post(
+                        destination.url,
+                        content=row.body,
+                        extensions={"sni_hostname": destination.sni} if destination.sni else None,
+                        headers={
+                            "host": destination.host_header,
+                            "content-type": "application/json",
+                            TIMESTAMP_HEADER: str(timestamp),
+                            DELIVERY_HEADER: delivery,
+                            SIGNATURE_HEADER: sign(secret, row.body, timestamp, delivery),
+                        },
+                    )
                 if response.status_code < 300:
                     row.delivered_at = dt.datetime.now(dt.UTC)
                     row.last_error = ""
@@ -372,46 +376,109 @@ def retry_dead(session: Session, secret: str, ids: list[int] | None = None) -> t
 
 # Cloud metadata services (beyond the link-local range, which is refused as a whole).
 METADATA_ADDRESSES = frozenset({"169.254.169.254", "fd00:ec2::254", "100.100.100.200"})
+# Private networks (RFC 1918, and IPv6 unique local addresses), refused unless allowed.
+PRIVATE_NETWORKS = tuple(
+    ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
+)
+ALLOW_HOSTS_SETTING = "TRADESCREEN_WEBHOOK_ALLOW_HOSTS"
 
 
-def destination_refusal(url: str) -> str | None:
-    """Why a webhook may not go to `url`, or None when it may.
+class DestinationRefused(ValueError):
+    """A webhook URL the destination policy does not allow."""
 
-    Refused: schemes other than http(s); hosts resolving to loopback, link-local, cloud
-    metadata, multicast, unspecified or reserved addresses. Hosts (or IPs) listed in
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """A checked webhook destination, pinned to the address that was checked.
+
+    `url` has the host replaced by `address`: the HTTP client connects there and does not
+    resolve the name again (a second lookup could answer differently: DNS rebinding).
+    `host_header` and `sni` keep the name the receiver expects (virtual hosts, TLS).
+    """
+
+    url: str
+    address: str
+    host_header: str
+    sni: str | None
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    """Every address `host` resolves to (one lookup; tests replace this)."""
+    return [str(info[4][0]).split("%", 1)[0] for info in socket.getaddrinfo(host, port)]
+
+
+def _address_refusal(host: str, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    checked = mapped or address
+    if str(checked) in METADATA_ADDRESSES or str(address) in METADATA_ADDRESSES:
+        return f"{host} resolves to a cloud metadata address ({address})"
+    for label, bad in (
+        ("loopback", checked.is_loopback),
+        ("link-local", checked.is_link_local),
+        ("private", any(checked.version == n.version and checked in n for n in PRIVATE_NETWORKS)),
+        ("multicast", checked.is_multicast),
+        ("unspecified", checked.is_unspecified),
+        ("reserved", checked.is_reserved),
+    ):
+        if bad:
+            return f"{host} resolves to a {label} address ({address}); allow it with {ALLOW_HOSTS_SETTING}"
+    return None
+
+
+def check_destination(url: str) -> Destination:
+    """The destination `url` may be delivered to, pinned to its checked address.
+
+    Refused (:class:`DestinationRefused`): schemes other than http(s); hosts resolving to
+    loopback, link-local, cloud metadata, private (10/8, 172.16/12, 192.168/16, fc00::/7),
+    multicast, unspecified or reserved addresses. Hosts (or IPs) listed in
     `TRADESCREEN_WEBHOOK_ALLOW_HOSTS` (comma-separated) are allowed anyway, e.g. a receiver
-    on 127.0.0.1 in tests. (A name is resolved here and again by the HTTP client; keep
-    webhook hosts under your control so DNS cannot switch between the two.)
+    on 127.0.0.1 in tests or on the company network. The name is resolved once, here;
+    every address it resolves to must pass, and the delivery connects to the first.
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"{url!r} is not an http(s) URL"
+        raise DestinationRefused(f"{url!r} is not an http(s) URL")
     host = parts.hostname.lower()
-    allowed = {h.strip().lower() for h in os.environ.get("TRADESCREEN_WEBHOOK_ALLOW_HOSTS", "").split(",")}
-    if host in allowed:
-        return None
     try:
-        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80))
-    except OSError as exc:
-        return f"cannot resolve {host!r} ({exc})"
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if str(address) in allowed:
-            continue
-        if str(address) in METADATA_ADDRESSES:
-            return f"{host} resolves to a cloud metadata address ({address})"
-        for label, bad in (
-            ("loopback", address.is_loopback),
-            ("link-local", address.is_link_local),
-            ("multicast", address.is_multicast),
-            ("unspecified", address.is_unspecified),
-            ("reserved", address.is_reserved),
-        ):
-            if bad:
-                return (
-                    f"{host} resolves to a {label} address ({address});"
-                    " allow it with TRADESCREEN_WEBHOOK_ALLOW_HOSTS"
-                )
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise DestinationRefused(f"{url!r}: bad port ({exc})") from exc
+    allowed = {h.strip().lower() for h in os.environ.get(ALLOW_HOSTS_SETTING, "").split(",") if h.strip()}
+    try:
+        addresses = [ipaddress.ip_address(a) for a in _resolve(host, port)]
+    except (OSError, ValueError) as exc:
+        raise DestinationRefused(f"cannot resolve {host!r} ({exc})") from exc
+    if not addresses:
+        raise DestinationRefused(f"cannot resolve {host!r} (no address)")
+    if host not in allowed:
+        for address in addresses:
+            if str(address) not in allowed:
+                refusal = _address_refusal(host, address)
+                if refusal:
+                    raise DestinationRefused(refusal)
+    chosen = addresses[0]
+    literal = f"[{chosen}]" if chosen.version == 6 else str(chosen)
+    netloc = literal if parts.port is None else f"{literal}:{parts.port}"
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        is_literal = True
+    except ValueError:
+        is_literal = False
+    shown_host = f"[{host}]" if ":" in host else host
+    return Destination(
+        url=urlunsplit((parts.scheme, netloc, parts.path, parts.query, "")),
+        address=str(chosen),
+        host_header=shown_host if parts.port is None else f"{shown_host}:{parts.port}",
+        sni=host if parts.scheme == "https" and not is_literal else None,
+    )
+
+
+def destination_refusal(url: str) -> str | None:
+    """Why a webhook may not go to `url` (see :func:`check_destination`), or None when it may."""
+    try:
+        check_destination(url)
+    except DestinationRefused as exc:
+        return str(exc)
     return None
 
 

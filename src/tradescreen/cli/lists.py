@@ -19,9 +19,10 @@ from rich.table import Table
 
 from tradescreen.cli.common import cli_actor, console, handle_errors
 from tradescreen.config import CURATED_DIR, load_settings
+from tradescreen.errors import InputError
 from tradescreen.sources.detect import FORMATS, open_list_file
 from tradescreen.store.db import get_engine, session_scope
-from tradescreen.store.diff import diff_versions
+from tradescreen.store.diff import diff_versions, last_two_versions
 from tradescreen.store.load import count_entries, write_parsed
 from tradescreen.store.versions import LoadResult, list_versions
 
@@ -147,20 +148,37 @@ def lists_command(
 @app.command()
 @handle_errors
 def diff(
-    old: Annotated[int, typer.Argument(help="Older version id")],
-    new: Annotated[int, typer.Argument(help="Newer version id")],
+    old: Annotated[str, typer.Argument(help="Older version id, or a feed name: its two newest versions")],
+    new: Annotated[int | None, typer.Argument(help="Newer version id (omit with a feed name)")] = None,
+    limit: Annotated[
+        int | None, typer.Option(min=0, help="List at most this many entries per section")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
 ) -> None:
-    """Show entries added, removed and changed between two versions of a feed."""
+    """Show entries added, removed and changed between two versions of a feed.
+
+    `diff 3 7` compares versions 3 and 7 (ids from `lists`); `diff ofac_sdn` compares the
+    two newest versions of the feed.
+    """
     with session_scope(get_engine()) as session:
-        result = diff_versions(session, old, new)
+        if old.isdigit():
+            if new is None:
+                raise InputError("give the newer version id too, or a feed name alone", field="new")
+            old_id, new_id = int(old), new
+        else:
+            if new is not None:
+                raise InputError(f"{old!r} is a feed name: give no second argument", field="new")
+            old_id, new_id = last_two_versions(session, old)
+        result = diff_versions(session, old_id, new_id)
+    shown = slice(None, limit)
     if as_json:
         payload: dict[str, Any] = {
             "feed": result.feed,
-            "from": old,
-            "to": new,
+            "from": old_id,
+            "to": new_id,
             "added": [vars_of(e) for e in result.added],
             "removed": [vars_of(e) for e in result.removed],
+            "unknown_fields": result.unknown_fields,
             "changed": [
                 {
                     "entry": vars_of(c.entry),
@@ -172,15 +190,20 @@ def diff(
         console.print_json(json.dumps(payload, default=str))
         return
     console.print(
-        f"[bold]{result.feed}[/]: version {old} → {new}: "
+        f"[bold]{result.feed}[/]: version {old_id} → {new_id}: "
         f"[green]+{len(result.added)}[/] [red]-{len(result.removed)}[/] "
         f"[yellow]~{len(result.changed)}[/]"
     )
-    for e in result.added:
+    for name, files in result.unknown_fields.items():
+        console.print(
+            f"  [magenta]?[/] {name}: unknown, not compared (loaded without {', '.join(files)})",
+            highlight=False,
+        )
+    for e in result.added[shown]:
         console.print(f"  [green]+[/] {e.name} ({e.source}, {e.entity_id})", highlight=False)
-    for e in result.removed:
+    for e in result.removed[shown]:
         console.print(f"  [red]-[/] {e.name} ({e.source}, {e.entity_id})", highlight=False)
-    for c in result.changed:
+    for c in result.changed[shown]:
         fields = ", ".join(f.field for f in c.changes)
         console.print(f"  [yellow]~[/] {c.entry.name} ({c.entry.entity_id}): {fields}", highlight=False)
 

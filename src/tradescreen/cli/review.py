@@ -123,6 +123,8 @@ def audit_verify() -> None:
     """Check the hash chain; exit 1 when a record was edited, deleted or inserted."""
     with session_scope(get_engine()) as session:
         report = audit.verify(session)
+    for note in report.notes:
+        console.print(note, highlight=False)
     if report.ok:
         console.print(f"audit log intact: {report.records} records")
         return

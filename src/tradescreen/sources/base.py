@@ -32,6 +32,10 @@ class ParsedFile:
     paths: tuple[Path, ...] = ()
     # What the user should know although the file loaded (e.g. sibling files missing).
     warnings: list[str] = field(default_factory=list)
+    # Entry fields this version cannot state, each with the missing files that would carry
+    # it (an `sdn.csv` loaded without `alt.csv` knows no aliases): `diff` reports them as
+    # unknown instead of as changed.
+    unknown_fields: dict[str, list[str]] = field(default_factory=dict)
 
 
 def sha256_of(paths: Iterable[Path]) -> str:

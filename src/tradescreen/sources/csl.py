@@ -23,6 +23,7 @@ from tradescreen.domain import (
     AliasType,
     Citation,
     EntityKind,
+    Feed,
     Identifier,
     ListEntry,
     ListSource,
@@ -194,7 +195,7 @@ def parse_csl_csv(path: Path) -> ParsedFile:
     if not entries:
         raise InputError("no records", file=str(path), line=1)
     return ParsedFile(
-        feed="csl", file_name=str(path), sha256=sha256_of([path]), entries=entries, paths=(path,)
+        feed=Feed.CSL, file_name=str(path), sha256=sha256_of([path]), entries=entries, paths=(path,)
     )
 
 
@@ -241,5 +242,5 @@ def parse_csl_json(path: Path) -> ParsedFile:
     if not entries:
         raise InputError("no records", file=str(path), line=1)
     return ParsedFile(
-        feed="csl", file_name=str(path), sha256=sha256_of([path]), entries=entries, paths=(path,)
+        feed=Feed.CSL, file_name=str(path), sha256=sha256_of([path]), entries=entries, paths=(path,)
     )

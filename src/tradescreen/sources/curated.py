@@ -21,6 +21,7 @@ from tradescreen.domain import (
     Citation,
     EntityKind,
     EventType,
+    Feed,
     Identifier,
     ListEntry,
     ListingEvent,
@@ -28,11 +29,12 @@ from tradescreen.domain import (
     Name,
     Relationship,
     RelationshipType,
+    entity_id,
 )
 from tradescreen.errors import InputError
 from tradescreen.sources.base import ParsedFile, sha256_of
 
-FEED = "curated"
+FEED = Feed.CURATED
 
 PARTY_KEYS = {"key", "name", "kind", "country", "aliases", "addresses", "identifiers"}
 LISTING_KEYS = {
@@ -201,7 +203,7 @@ def _party(reader: _Reader, doc: dict[str, Any], out: ParsedFile) -> None:
         listing = reader.check_keys(listing, LISTING_KEYS, where)
         source = _listing_source(reader, listing, where)
         entry_key = f"{key}:{source.value}"
-        entity_id = f"{FEED}:{entry_key}"
+        listed_id = entity_id(FEED, entry_key)
         events: list[ListingEvent] = []
         for j, event in enumerate(listing.get("events") or []):
             ewhere = f"{where}.events[{j}]"
@@ -218,7 +220,7 @@ def _party(reader: _Reader, doc: dict[str, Any], out: ParsedFile) -> None:
                 raise reader.fail(event, f"{ewhere}.citation", "every curated event needs a citation")
             events.append(
                 ListingEvent(
-                    entity_id=entity_id,
+                    entity_id=listed_id,
                     source=source,
                     event_type=event_type,
                     date=reader.date(event, "date", ewhere, required=True) or dt.date.min,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from tradescreen.domain import ListFormat
 from tradescreen.errors import InputError
 from tradescreen.sources.base import ParsedFile
 
@@ -30,67 +31,54 @@ def _parsers() -> dict[str, Parser]:
     from tradescreen.sources.un import parse_un_xml
 
     return {
-        "csl": parse_csl_csv,
-        "csl-json": parse_csl_json,
-        "ofac": parse_ofac_csv,
-        "ofac-xml": parse_ofac_xml,
-        "dpl": parse_dpl,
-        "dod1260h": parse_1260h,
-        "meu": parse_meu,
-        "ndaa889": parse_ndaa889,
-        "ndaa1286": parse_ndaa1286,
-        "fcc": parse_fcc,
-        "un-xml": parse_un_xml,
-        "curated": parse_curated,
+        ListFormat.CSL: parse_csl_csv,
+        ListFormat.CSL_JSON: parse_csl_json,
+        ListFormat.OFAC: parse_ofac_csv,
+        ListFormat.OFAC_XML: parse_ofac_xml,
+        ListFormat.DPL: parse_dpl,
+        ListFormat.DOD_1260H: parse_1260h,
+        ListFormat.MEU: parse_meu,
+        ListFormat.NDAA_889: parse_ndaa889,
+        ListFormat.NDAA_1286: parse_ndaa1286,
+        ListFormat.FCC: parse_fcc,
+        ListFormat.UN_XML: parse_un_xml,
+        ListFormat.CURATED: parse_curated,
     }
 
 
-FORMATS = (
-    "csl",
-    "csl-json",
-    "ofac",
-    "ofac-xml",
-    "dpl",
-    "dod1260h",
-    "meu",
-    "ndaa889",
-    "ndaa1286",
-    "fcc",
-    "un-xml",
-    "curated",
-)
+FORMATS = tuple(f.value for f in ListFormat)
 
 
-def detect_format(path: Path) -> str:
+def detect_format(path: Path) -> ListFormat:
     """The format name of `path`, or an InputError saying it is not a known list file."""
     if path.is_dir() or path.suffix.lower() in (".yaml", ".yml"):
-        return "curated"
+        return ListFormat.CURATED
     if not path.exists():
         raise InputError("no such file", file=str(path))
     name = path.name.lower()
     head = path.read_bytes()[:4096]
     if b"<CONSOLIDATED_LIST" in head:
-        return "un-xml"
+        return ListFormat.UN_XML
     if head.startswith(b"PK") or name.endswith(".zip") or name.endswith(".xml"):
-        return "ofac-xml"
+        return ListFormat.OFAC_XML
     if name.endswith(".json") or head.lstrip()[:1] in (b"{", b"["):
-        return "csl-json"
+        return ListFormat.CSL_JSON
     first_line = head.split(b"\n", 1)[0]
     if b"Effective_Date" in first_line and b"\t" in first_line:
-        return "dpl"
+        return ListFormat.DPL
     if first_line.startswith(b"Name,Clean Name"):
-        return "dod1260h"
+        return ListFormat.DOD_1260H
     if first_line.startswith(b"Type,Name,Alias,Country"):
-        return "meu"
+        return ListFormat.MEU
     if first_line.startswith(b"covered_equipment_or_services"):
-        return "fcc"
+        return ListFormat.FCC
     if first_line.startswith(b"schema,name,aliases"):
         # Both NDAA lists share one layout; the section number in the rows tells them apart.
-        return "ndaa1286" if b"Section 1286" in head else "ndaa889"
+        return ListFormat.NDAA_1286 if b"Section 1286" in head else ListFormat.NDAA_889
     if b"source" in first_line and b"name" in first_line:
-        return "csl"
+        return ListFormat.CSL
     if name in ("sdn.csv", "cons_prim.csv") or first_line.split(b",", 1)[0].strip().isdigit():
-        return "ofac"
+        return ListFormat.OFAC
     raise InputError(
         "unknown list format (expected OFAC CSV/XML, trade.gov CSL CSV/JSON, BIS DPL, DoD 1260H,"
         " BIS MIEU, NDAA 889/1286, FCC, UN XML or curated YAML);"

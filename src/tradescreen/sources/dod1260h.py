@@ -15,18 +15,20 @@ from tradescreen.domain import (
     AliasType,
     Citation,
     EventType,
+    Feed,
     ListEntry,
     ListingEvent,
     ListSource,
     Name,
     Relationship,
     RelationshipType,
+    entity_id,
 )
 from tradescreen.errors import InputError
 from tradescreen.sources.base import ParsedFile, sha256_of
 from tradescreen.sources.tabular import dict_rows
 
-FEED = "dod_1260h"
+FEED = Feed.DOD_1260H
 REQUIRED = ("Name", "Clean Name", "Alias", "Parent Name", "Start date", "End date")
 
 
@@ -55,7 +57,7 @@ def parse_1260h(path: Path) -> ParsedFile:
         first_line, first = rows[0]
         name = first["Clean Name"] or first["Name"]
         key = hashlib.sha1(name.casefold().encode()).hexdigest()[:16]
-        entity_id = f"{FEED}:{key}"
+        listed_id = entity_id(FEED, key)
         aliases: list[Name] = []
         periods: list[dict[str, str | None]] = []
         for line, row in rows:
@@ -84,7 +86,7 @@ def parse_1260h(path: Path) -> ParsedFile:
             if start:
                 events.append(
                     ListingEvent(
-                        entity_id,
+                        listed_id,
                         ListSource.DOD1260H,
                         EventType.ADDED,
                         start,
@@ -96,7 +98,7 @@ def parse_1260h(path: Path) -> ParsedFile:
             if end:
                 events.append(
                     ListingEvent(
-                        entity_id,
+                        listed_id,
                         ListSource.DOD1260H,
                         EventType.REMOVED,
                         end,
@@ -108,7 +110,7 @@ def parse_1260h(path: Path) -> ParsedFile:
             if row["Parent Name"]:
                 relationships.append(
                     Relationship(
-                        entity_id,
+                        listed_id,
                         row["Parent Name"],
                         RelationshipType.SUBSIDIARY,
                         valid_from=start,

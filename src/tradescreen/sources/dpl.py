@@ -7,7 +7,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from tradescreen.domain import Address, Citation, EntityKind, ListEntry, ListSource
+from tradescreen.domain import Address, Citation, EntityKind, Feed, ListEntry, ListSource
 from tradescreen.errors import InputError
 from tradescreen.sources.base import ParsedFile, sha256_of
 from tradescreen.sources.tabular import dict_rows
@@ -81,5 +81,5 @@ def parse_dpl(path: Path) -> ParsedFile:
     if not entries:
         raise InputError("no records", file=str(path), line=1)
     return ParsedFile(
-        feed="bis_dpl", file_name=str(path), sha256=sha256_of([path]), entries=entries, paths=(path,)
+        feed=Feed.BIS_DPL, file_name=str(path), sha256=sha256_of([path]), entries=entries, paths=(path,)
     )

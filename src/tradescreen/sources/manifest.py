@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tradescreen.domain import Feed, ListFormat
+
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
@@ -29,12 +31,12 @@ class SourceFile:
 
 
 @dataclass(frozen=True, slots=True)
-class Feed:
+class FeedSpec:
     """One feed: a list loaded as successive versions of its own."""
 
-    feed: str
+    feed: Feed
     title: str
-    format: str
+    format: ListFormat
     official_url: str
     files: tuple[SourceFile, ...]
     transcribed: bool = False
@@ -45,11 +47,11 @@ CSL = "https://data.trade.gov/downloadable_consolidated_screening_list/v1/"
 # OpenSanctions keeps CSV transcriptions of lists published only as PDF or statute text.
 OPENSANCTIONS = "https://raw.githubusercontent.com/opensanctions/opensanctions/main/datasets/us/"
 
-FEEDS: tuple[Feed, ...] = (
-    Feed(
-        "ofac_sdn",
+FEEDS: tuple[FeedSpec, ...] = (
+    FeedSpec(
+        Feed.OFAC_SDN,
         "OFAC Specially Designated Nationals (SDN) list",
-        "ofac",
+        ListFormat.OFAC,
         "https://ofac.treasury.gov/specially-designated-nationals-and-blocked-persons-list-sdn-human-readable-lists",
         (
             SourceFile(OFAC + "SDN.CSV", "ofac_sdn/sdn.csv"),
@@ -58,10 +60,10 @@ FEEDS: tuple[Feed, ...] = (
             SourceFile(OFAC + "SDN_COMMENTS.CSV", "ofac_sdn/sdn_comments.csv", required=False),
         ),
     ),
-    Feed(
-        "ofac_cons",
+    FeedSpec(
+        Feed.OFAC_CONS,
         "OFAC Consolidated (non-SDN) lists: NS-CMIC, SSI, NS-MBS, PLC, CAPTA, FSE",
-        "ofac",
+        ListFormat.OFAC,
         "https://ofac.treasury.gov/consolidated-sanctions-list-non-sdn-lists",
         (
             SourceFile(OFAC + "CONS_PRIM.CSV", "ofac_cons/cons_prim.csv"),
@@ -70,40 +72,40 @@ FEEDS: tuple[Feed, ...] = (
             SourceFile(OFAC + "CONS_COMMENTS.CSV", "ofac_cons/cons_comments.csv", required=False),
         ),
     ),
-    Feed(
-        "csl",
+    FeedSpec(
+        Feed.CSL,
         "Consolidated Screening List (trade.gov): Entity List, UVL, MEU, ISN, DTC and more",
-        "csl",
+        ListFormat.CSL,
         "https://www.trade.gov/consolidated-screening-list",
         (SourceFile(CSL + "consolidated.csv", "csl_sample/csl.csv"),),
     ),
-    Feed(
-        "bis_dpl",
+    FeedSpec(
+        Feed.BIS_DPL,
         "BIS Denied Persons List",
-        "dpl",
+        ListFormat.DPL,
         "https://www.bis.gov/dpl",
         (SourceFile("https://www.bis.doc.gov/dpl/dpl.txt", "csl_sample/dpl.txt"),),
     ),
-    Feed(
-        "dod_1260h",
+    FeedSpec(
+        Feed.DOD_1260H,
         "DoD Section 1260H Chinese military companies (FY2021 NDAA §1260H)",
-        "dod1260h",
+        ListFormat.DOD_1260H,
         "https://www.defense.gov/News/Releases/",
         (SourceFile(OPENSANCTIONS + "dod_chinese_milcorps/sanctions.csv", "dod_1260h/1260h.csv"),),
         transcribed=True,
     ),
-    Feed(
-        "bis_meu",
+    FeedSpec(
+        Feed.BIS_MEU,
         "BIS Military-Intelligence End-User (MIEU) list, 15 CFR 744.22",
-        "meu",
+        ListFormat.MEU,
         "https://www.ecfr.gov/current/title-15/subtitle-B/chapter-VII/subchapter-C/part-744/section-744.22",
         (SourceFile(OPENSANCTIONS + "bis_mieu/mieu.csv", "us_other_lists/bis_meu.csv"),),
         transcribed=True,
     ),
-    Feed(
-        "ndaa_889",
+    FeedSpec(
+        Feed.NDAA_889,
         "NDAA FY2019 §889 named telecommunications and video-surveillance companies",
-        "ndaa889",
+        ListFormat.NDAA_889,
         "https://www.acquisition.gov/far/52.204-25",
         (
             SourceFile(
@@ -113,10 +115,10 @@ FEEDS: tuple[Feed, ...] = (
         ),
         transcribed=True,
     ),
-    Feed(
-        "ndaa_1286",
+    FeedSpec(
+        Feed.NDAA_1286,
         "DoD NDAA FY2019 §1286 foreign institutions of concern",
-        "ndaa1286",
+        ListFormat.NDAA_1286,
         "https://basicresearch.defense.gov/Programs/Foreign-Influence/",
         (
             SourceFile(
@@ -126,24 +128,24 @@ FEEDS: tuple[Feed, ...] = (
         ),
         transcribed=True,
     ),
-    Feed(
-        "fcc_covered",
+    FeedSpec(
+        Feed.FCC_COVERED,
         "FCC Covered List (Secure and Trusted Communications Networks Act)",
-        "fcc",
+        ListFormat.FCC,
         "https://www.fcc.gov/supplychain/coveredlist",
         (SourceFile(OPENSANCTIONS + "fcc_covered_list/table.csv", "us_other_lists/fcc_covered_list.csv"),),
         transcribed=True,
     ),
-    Feed(
-        "un_sc",
+    FeedSpec(
+        Feed.UN_SC,
         "UN Security Council Consolidated List",
-        "un-xml",
+        ListFormat.UN_XML,
         "https://main.un.org/securitycouncil/en/content/un-sc-consolidated-list",
         (SourceFile("https://scsanctions.un.org/resources/xml/en/consolidated.xml", "un_consolidated.xml"),),
     ),
 )
 
-FEEDS_BY_NAME: dict[str, Feed] = {f.feed: f for f in FEEDS}
+FEEDS_BY_NAME: dict[str, FeedSpec] = {f.feed: f for f in FEEDS}
 
 
 def feed_format(feed: str) -> str | None:

@@ -23,12 +23,14 @@ from tradescreen.domain import (
     Address,
     AliasType,
     EntityKind,
+    Feed,
     Identifier,
     ListEntry,
     ListSource,
     Name,
     Relationship,
     RelationshipType,
+    entity_id,
 )
 from tradescreen.errors import InputError
 from tradescreen.sources.base import ParsedFile, sha256_of
@@ -44,6 +46,14 @@ SIBLINGS = {
     "sdn.csv": ("alt.csv", "add.csv", "sdn_comments.csv"),
     "cons_prim.csv": ("cons_alt.csv", "cons_add.csv", "cons_comments.csv"),
 }
+
+# Entry fields each sibling file (in SIBLINGS order: alt, add, comments) carries; when the
+# file is missing, those fields are unknown in the version, not empty.
+SIBLING_FIELDS: tuple[tuple[str, ...], ...] = (
+    ("aliases",),
+    ("addresses", "countries"),
+    ("remarks", "identifiers", "linked_to", "extra", "start_date", "aliases"),
+)
 
 PROGRAM_SOURCES: dict[str, ListSource] = {
     "CMIC-EO13959": ListSource.CMIC,
@@ -254,8 +264,8 @@ def parse_ofac_csv(path: Path) -> ParsedFile:
     )
     siblings = [path.with_name(n) for n in sibling_names]
     present = [p for p in siblings if p.exists()]
-    feed = "ofac_cons" if base.startswith("cons") else "ofac_sdn"
-    default_source = ListSource.SDN if feed == "ofac_sdn" else ListSource.MBS
+    feed = Feed.OFAC_CONS if base.startswith("cons") else Feed.OFAC_SDN
+    default_source = ListSource.SDN if feed == Feed.OFAC_SDN else ListSource.MBS
     sha = sha256_of([path, *present])
 
     # Validate and read everything before yielding: a broken sibling must fail the load.
@@ -343,7 +353,7 @@ def parse_ofac_csv(path: Path) -> ParsedFile:
         for other in linked:
             relationships.append(
                 Relationship(
-                    subject=f"{feed}:{key}",
+                    subject=entity_id(feed, key),
                     object=other,
                     type=RelationshipType.LINKED_TO,
                     source=f"{path.name} remarks",
@@ -358,6 +368,11 @@ def parse_ofac_csv(path: Path) -> ParsedFile:
         if missing
         else []
     )
+    unknown: dict[str, list[str]] = {}
+    for sibling, fields in zip(siblings, SIBLING_FIELDS, strict=True):
+        if not sibling.exists():
+            for name_of_field in fields:
+                unknown.setdefault(name_of_field, []).append(sibling.name)
     return ParsedFile(
         feed=feed,
         file_name=str(path),
@@ -366,4 +381,5 @@ def parse_ofac_csv(path: Path) -> ParsedFile:
         relationships=relationships,
         paths=(path, *present),
         warnings=warnings,
+        unknown_fields=unknown,
     )

@@ -15,12 +15,14 @@ from tradescreen.domain import (
     Address,
     AliasType,
     EntityKind,
+    Feed,
     Identifier,
     ListEntry,
     ListSource,
     Name,
     Relationship,
     RelationshipType,
+    entity_id,
 )
 from tradescreen.errors import InputError
 from tradescreen.sources.archive import read_zip_member
@@ -165,8 +167,14 @@ def parse_ofac_xml(path: Path) -> ParsedFile:
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else None
         raise InputError(f"malformed XML ({exc})", file=str(path), line=line) from exc
-    if not root.tag.endswith("sanctionsData"):
-        raise InputError(f"not an OFAC Enhanced XML file (root element {root.tag!r})", file=str(path), line=1)
+    if root.tag != NS + "sanctionsData":
+        raise InputError(
+            f"not an OFAC Enhanced XML file: root element is {root.tag!r}, expected sanctionsData"
+            f" in namespace {NS[1:-1]}",
+            file=str(path),
+            line=1,
+            field="sanctionsData",
+        )
     publication = root.find(NS + "publicationInfo")
     as_of = _text(publication, "dataAsOf")
     if publication is None or not as_of:
@@ -175,19 +183,42 @@ def parse_ofac_xml(path: Path) -> ParsedFile:
             file=str(path),
             field="publicationInfo",
         )
-    lists = " ".join(e.text or "" for e in root.iter(NS + "sanctionsList"))
+    # The list the file publishes decides the feed it replaces: a file that does not say
+    # must not silently become the SDN list.
+    lists = [
+        (e.text or "").strip()
+        for e in publication.iterfind(f"{NS}filters/{NS}sanctionsLists/{NS}sanctionsList")
+    ]
+    if not any(lists):
+        raise InputError(
+            "not an OFAC Enhanced XML file: no sanctionsList element naming the list"
+            " (publicationInfo/filters/sanctionsLists/sanctionsList)",
+            file=str(path),
+            field="sanctionsList",
+        )
+    if any("Consolidated" in name for name in lists):
+        feed = Feed.OFAC_CONS
+    elif any("SDN" in name for name in lists):
+        feed = Feed.OFAC_SDN
+    else:
+        raise InputError(
+            f"unknown OFAC list {', '.join(lists)!r}: expected the SDN List or the Consolidated List",
+            file=str(path),
+            field="sanctionsList",
+        )
     if root.find(NS + "entities") is None:
         raise InputError(
             "not an OFAC Enhanced XML file: no entities element", file=str(path), field="entities"
         )
-    feed = "ofac_cons" if "Consolidated" in lists else "ofac_sdn"
     entries: list[ListEntry] = []
     relationships: list[Relationship] = []
     for node in root.iterfind(f"{NS}entities/{NS}entity"):
         entry, linked = _entity(node, str(path))
         entries.append(entry)
         relationships.extend(
-            Relationship(f"{feed}:{entry.entry_key}", other, RelationshipType.LINKED_TO, source=path.name)
+            Relationship(
+                entity_id(feed, entry.entry_key), other, RelationshipType.LINKED_TO, source=path.name
+            )
             for other in linked
         )
     if not entries:

@@ -11,7 +11,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from tradescreen.domain import AliasType, Citation, EntityKind, ListEntry, ListSource, Name
+from tradescreen.domain import AliasType, Citation, EntityKind, Feed, ListEntry, ListSource, Name
 from tradescreen.errors import InputError
 from tradescreen.sources.base import ParsedFile, sha256_of
 from tradescreen.sources.countries import country_code, is_country_code
@@ -85,7 +85,7 @@ def parse_meu(path: Path) -> ParsedFile:
                 line=line,
             )
         )
-    return _parsed("bis_meu", path, entries)
+    return _parsed(Feed.BIS_MEU, path, entries)
 
 
 def _parse_ndaa(path: Path, feed: str, source: ListSource) -> ParsedFile:
@@ -145,12 +145,12 @@ def _parse_ndaa(path: Path, feed: str, source: ListSource) -> ParsedFile:
 
 def parse_ndaa889(path: Path) -> ParsedFile:
     """Parse the NDAA FY2019 §889 named-company list (feed `ndaa_889`)."""
-    return _parse_ndaa(path, "ndaa_889", ListSource.NDAA889)
+    return _parse_ndaa(path, Feed.NDAA_889, ListSource.NDAA889)
 
 
 def parse_ndaa1286(path: Path) -> ParsedFile:
     """Parse the DoD §1286 list of foreign institutions of concern (feed `ndaa_1286`)."""
-    return _parse_ndaa(path, "ndaa_1286", ListSource.NDAA1286)
+    return _parse_ndaa(path, Feed.NDAA_1286, ListSource.NDAA1286)
 
 
 # "... produced by Huawei Technologies Company, including ..." -> the company. Entries
@@ -207,7 +207,7 @@ def parse_fcc(path: Path) -> ParsedFile:
                 line=line,
             )
         )
-    return _parsed("fcc_covered", path, entries)
+    return _parsed(Feed.FCC_COVERED, path, entries)
 
 
 def _parsed(feed: str, path: Path, entries: list[ListEntry]) -> ParsedFile:

@@ -20,12 +20,12 @@ from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
-from tradescreen.domain import Address, AliasType, EntityKind, Identifier, ListEntry, ListSource, Name
+from tradescreen.domain import Address, AliasType, EntityKind, Feed, Identifier, ListEntry, ListSource, Name
 from tradescreen.errors import InputError
 from tradescreen.sources.base import ParsedFile, sha256_of
 from tradescreen.sources.countries import country_code
 
-FEED = "un_sc"
+FEED = Feed.UN_SC
 LIST_URL = "https://main.un.org/securitycouncil/en/content/un-sc-consolidated-list"
 ALIAS_QUALITY = {
     "good": AliasType.AKA,

@@ -9,6 +9,11 @@ mac = HMAC-SHA256(key, prev_hash | seq | timestamp | kind | actor | canonical JS
   itself MACed with the key, is appended to a file outside the database. `verify`
   checks every checkpoint against the chain, so deleting the newest records (which
   leaves a valid-looking shorter chain) is reported too.
+- Records written before the keyed chain existed carry an unkeyed SHA-256 hash (legacy).
+  `verify` accepts them only as an unbroken prefix from the genesis and says so: the first
+  keyed record MACs the legacy head, so rewriting the prefix breaks that record's MAC, and
+  a checkpoint over any record catches a chain rewritten wholly in the legacy form. An
+  unkeyed record after a keyed one is reported as forged.
 - Sequence numbers are assigned under a lock (a transaction-scoped advisory lock on
   PostgreSQL, the database write lock on SQLite), so concurrent writers never collide.
 """
@@ -40,6 +45,11 @@ _LISTENING = "tradescreen_audit_listening"
 def _mac(key: bytes, prev: str, seq: int, at: str, kind: str, actor: str, payload: str) -> str:
     message = "|".join((prev, str(seq), at, kind, actor, payload)).encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _legacy_digest(prev: str, seq: int, at: str, kind: str, actor: str, payload: str) -> str:
+    """The unkeyed hash audit records had before the keyed MAC (kept to verify old logs)."""
+    return hashlib.sha256("|".join((prev, str(seq), at, kind, actor, payload)).encode()).hexdigest()
 
 
 def _lock_sequence(session: Session) -> None:
@@ -169,6 +179,23 @@ class VerifyReport:
     records: int
     problems: list[str] = field(default_factory=list)
     checkpoints: int = 0
+    # Records 1..legacy predate the keyed chain: verified against their unkeyed hashes.
+    legacy: int = 0
+
+    @property
+    def notes(self) -> list[str]:
+        """What a reader should know although nothing is wrong (the legacy prefix)."""
+        if not self.legacy:
+            return []
+        anchored = (
+            "anchored by the first keyed record"
+            if self.legacy < self.records
+            else "not anchored by any keyed record: unkeyed hashes alone do not prove it was not rewritten"
+        )
+        return [
+            f"records 1..{self.legacy} predate the keyed chain (unkeyed legacy hashes):"
+            f" verified as legacy chain, {anchored}"
+        ]
 
     @property
     def ok(self) -> bool:
@@ -191,6 +218,7 @@ def verify(session: Session) -> VerifyReport:
             wanted.setdefault(cp.seq, []).append(cp)
     seen: dict[int, str] = {}
     prev, expected_seq, count, last_seq = GENESIS, 1, 0, 0
+    legacy, keyed_seen = 0, False
     for row in session.scalars(select(AuditRow).order_by(AuditRow.seq)):
         count += 1
         if row.seq != expected_seq:
@@ -201,7 +229,16 @@ def verify(session: Session) -> VerifyReport:
             )
         if row.prev_hash != prev:
             problems.append(f"record {row.seq}: does not follow the record before it (deleted or inserted)")
-        if _mac(key, row.prev_hash, row.seq, row.at, row.kind, row.actor, row.payload) != row.hash:
+        fields = (row.prev_hash, row.seq, row.at, row.kind, row.actor, row.payload)
+        if _mac(key, *fields) == row.hash:
+            keyed_seen = True
+        elif _legacy_digest(*fields) == row.hash and not keyed_seen and legacy == count - 1:
+            legacy = count  # still in the unbroken legacy prefix from the genesis
+        elif _legacy_digest(*fields) == row.hash:
+            problems.append(
+                f"record {row.seq} ({row.kind}): unkeyed hash after the keyed chain began (forged)"
+            )
+        else:
             problems.append(f"record {row.seq} ({row.kind}): content edited or MAC forged")
         if row.seq in wanted:
             seen[row.seq] = row.hash
@@ -217,4 +254,4 @@ def verify(session: Session) -> VerifyReport:
             continue  # reported as missing above
         if any(cp.head != seen[seq] for cp in cps):
             problems.append(f"record {seq} differs from its checkpoint (chain rewritten)")
-    return VerifyReport(count, problems, len(checkpoints))
+    return VerifyReport(count, problems, len(checkpoints), legacy)

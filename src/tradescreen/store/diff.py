@@ -67,6 +67,9 @@ class VersionDiff:
     added: list[EntrySummary] = field(default_factory=list)
     removed: list[EntrySummary] = field(default_factory=list)
     changed: list[EntryChange] = field(default_factory=list)
+    # Fields one of the two versions cannot state (loaded without a side file), each with
+    # the missing files: not compared, reported as unknown.
+    unknown_fields: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def affected_entity_ids(self) -> set[str]:
@@ -79,6 +82,25 @@ def _version(session: Session, version_id: int, field_name: str) -> ListVersionR
     if row is None:
         raise NotFoundError(f"no list version {version_id} ({field_name})")
     return row
+
+
+def last_two_versions(session: Session, feed: str) -> tuple[int, int]:
+    """The ids of the two newest versions of `feed` (what `diff FEED` compares)."""
+    ids = list(
+        session.scalars(
+            select(ListVersionRow.id)
+            .where(ListVersionRow.feed == feed)
+            .order_by(ListVersionRow.id.desc())
+            .limit(2)
+        )
+    )
+    if not ids:
+        raise NotFoundError(f"no versions of feed {feed!r} (see `tradescreen lists`)")
+    if len(ids) < 2:
+        raise InputError(
+            f"feed {feed!r} has only one version ({ids[0]}): nothing to compare yet", field="feed"
+        )
+    return ids[1], ids[0]
 
 
 def diff_versions(session: Session, old_id: int, new_id: int) -> VersionDiff:
@@ -95,7 +117,13 @@ def diff_versions(session: Session, old_id: int, new_id: int) -> VersionDiff:
         }
 
     before, after = rows(old_id), rows(new_id)
-    diff = VersionDiff(feed=new.feed, old_id=old_id, new_id=new_id)
+    unknown: dict[str, list[str]] = {}
+    for version in (old, new):
+        for name, files in (version.unknown_fields or {}).items():
+            known_files = unknown.setdefault(name, [])
+            known_files.extend(f"{f} (version {version.id})" for f in files)
+    compared = tuple(f for f in COMPARED_FIELDS if f not in unknown)
+    diff = VersionDiff(feed=new.feed, old_id=old_id, new_id=new_id, unknown_fields=unknown)
     for entity_id, row in after.items():
         summary = EntrySummary(entity_id, row.source, row.name)
         if entity_id not in before:
@@ -103,9 +131,11 @@ def diff_versions(session: Session, old_id: int, new_id: int) -> VersionDiff:
         elif before[entity_id].content_hash != row.content_hash:
             was, now = before[entity_id].data, row.data
             changes = tuple(
-                FieldChange(f, was.get(f), now.get(f)) for f in COMPARED_FIELDS if was.get(f) != now.get(f)
+                FieldChange(f, was.get(f), now.get(f)) for f in compared if was.get(f) != now.get(f)
             )
-            diff.changed.append(EntryChange(summary, changes))
+            # Differences only in unknown fields are not changes: the file just did not say.
+            if changes:
+                diff.changed.append(EntryChange(summary, changes))
     diff.removed.extend(EntrySummary(i, r.source, r.name) for i, r in before.items() if i not in after)
     for items in (diff.added, diff.removed):
         items.sort(key=lambda s: s.name)

@@ -123,6 +123,7 @@ def write_parsed(
         published=parsed.published,
         on_entry=on_progress,
         after_insert=after_insert,
+        unknown_fields=parsed.unknown_fields,
     )
 
 

@@ -35,6 +35,8 @@ class ListVersionRow(Base):
     loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     active: Mapped[bool] = mapped_column(Boolean, default=False)
     published: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # Entry field -> the missing side files that would carry it (OFAC CSV without alt.csv...).
+    unknown_fields: Mapped[dict[str, list[str]] | None] = mapped_column(JSON, nullable=True)
 
     entries: Mapped[list[EntryRow]] = relationship(back_populates="version", cascade="all, delete-orphan")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tradescreen.domain import Entity, ListEntry, ListVersion
+from tradescreen.domain import Entity, ListEntry, ListVersion, entity_id
 from tradescreen.store.schema import EntryRow, ListVersionRow
 
 
@@ -28,7 +28,7 @@ class LoadResult:
 
 def entity_id_for(feed: str, entry: ListEntry) -> str:
     """The public id of an entry: stable across versions of its feed."""
-    return f"{feed}:{entry.entry_key}"
+    return entity_id(feed, entry.entry_key)
 
 
 def to_version(row: ListVersionRow) -> ListVersion:
@@ -42,6 +42,7 @@ def to_version(row: ListVersionRow) -> ListVersion:
         loaded_at=row.loaded_at,
         active=row.active,
         published=row.published,
+        unknown_fields=dict(row.unknown_fields or {}),
     )
 
 
@@ -62,6 +63,7 @@ def import_version(
     published: dt.date | None = None,
     on_entry: Callable[[int], None] | None = None,
     after_insert: Callable[[Session, ListVersionRow], None] | None = None,
+    unknown_fields: dict[str, list[str]] | None = None,
 ) -> LoadResult:
     """Store `entries` as a new active version of `feed`, atomically.
 
@@ -70,6 +72,8 @@ def import_version(
     propagates and the caller's rollback leaves the previous version active. When the
     feed already has a version with `sha256`, that version is (re)activated instead.
     `after_insert` runs inside the same transaction, e.g. to derive listing events.
+    `unknown_fields` records which entry fields this version cannot state (missing side
+    files), so a diff against it reports them as unknown rather than changed.
     """
     existing = find_version(session, feed, sha256)
     if existing is not None:
@@ -78,7 +82,13 @@ def import_version(
         return LoadResult(to_version(existing), created=False)
 
     row = ListVersionRow(
-        feed=feed, file_name=file_name, sha256=sha256, row_count=0, active=False, published=published
+        feed=feed,
+        file_name=file_name,
+        sha256=sha256,
+        row_count=0,
+        active=False,
+        published=published,
+        unknown_fields=unknown_fields or None,
     )
     session.add(row)
     session.flush()

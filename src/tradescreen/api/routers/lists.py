@@ -61,6 +61,7 @@ def lists_diff(
         "to": to,
         "added": [{"entity_id": e.entity_id, "source": e.source, "name": e.name} for e in diff.added],
         "removed": [{"entity_id": e.entity_id, "source": e.source, "name": e.name} for e in diff.removed],
+        "unknown_fields": diff.unknown_fields,
         "changed": [
             {
                 "entity_id": c.entry.entity_id,

@@ -121,4 +121,4 @@ def audit_verify(
 ) -> dict[str, Any]:
     """Whether the chain is intact, and which records are not."""
     report = audit.verify(session)
-    return {"ok": report.ok, "records": report.records, "problems": report.problems}
+    return {"ok": report.ok, "records": report.records, "problems": report.problems, "notes": report.notes}
