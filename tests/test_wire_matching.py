@@ -366,3 +366,29 @@ def test_web_finds_the_issue_examples(server: tuple[str, str], page: Any) -> Non
     base, _key = server
     page.goto(base + "/?name=Vladimir+Putin")
     assert "PUTIN, Vladimir Vladimirovich" in page.inner_text("ol.hits")
+
+
+@pytest.mark.browser
+def test_web_batch_passes_attributes_and_names_the_bad_row(
+    server: tuple[str, str], page: Any, tmp_path: Path
+) -> None:
+    base, _key = server
+    upload = tmp_path / "people.csv"
+    upload.write_text(
+        f'id,name,type,dob\np1,"{PERSON}",individual,{PERSON_WRONG_DOB}\np2,"{PERSON}",individual,{PERSON_DOB}\n',
+        encoding="utf-8",
+    )
+    page.goto(base + "/batch")
+    page.get_by_label("CSV file").set_input_files(str(upload))
+    page.get_by_role("button", name="Screen file").click()
+    page.wait_for_selector("#batch-hits", timeout=60_000)
+    ids = [row.split("\t")[0] for row in page.locator("table.hits-table tbody tr").all_inner_texts()]
+    assert "p2" in ids and "p1" not in ids, ids
+
+    upload.write_text(f'id,name,dob\nq1,"{PERSON}",1958\nq2,"{PERSON}",04.08.1958\n', encoding="utf-8")
+    page.goto(base + "/batch")
+    page.get_by_label("CSV file").set_input_files(str(upload))
+    page.get_by_role("button", name="Screen file").click()
+    page.wait_for_function("document.querySelector('#job-message').textContent.trim() !== ''", timeout=60_000)
+    message = page.locator("#job-message").inner_text()
+    assert "people.csv:3" in message and "'dob'" in message, message
