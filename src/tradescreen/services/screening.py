@@ -410,6 +410,8 @@ def check_party(party: Party, *, fields: dict[str, str] | None = None, prefix: s
     `NAME`, `--dob`); `prefix` locates the party in a request (`parties.3.`).
     """
     where = {f: prefix + (fields or {}).get(f, f) for f in ("name", "dob", "nationality", "id_number")}
+    if not party.name.strip():
+        raise InputError("empty name", field=where["name"])
     validate_name(party.name, where["name"])
     dob = (party.dob or "").strip() or None
     if dob is not None:
