@@ -287,6 +287,11 @@ class ListEntry:
             end_date=date(raw.get("end_date")),
             remarks=raw.get("remarks"),
             linked_to=tuple(raw.get("linked_to", [])),
+            # to_json stores the person facts; without them a stored entry could never
+            # agree or conflict with a party's date of birth or nationality.
+            dates_of_birth=tuple(raw.get("dates_of_birth", [])),
+            places_of_birth=tuple(raw.get("places_of_birth", [])),
+            nationalities=tuple(raw.get("nationalities", [])),
             extra=dict(raw.get("extra", {})),
             source_url=raw.get("source_url"),
         )

@@ -19,7 +19,7 @@ from tradescreen.domain import EntityKind, Party
 from tradescreen.errors import InputError
 from tradescreen.match.screen import DEFAULT_THRESHOLD, compare
 from tradescreen.services.models import ListUsed, ScreeningResponse, ScreeningResultOut
-from tradescreen.services.screening import parse_sources, parse_states, screen_party
+from tradescreen.services.screening import check_party, parse_sources, parse_states, screen_party
 from tradescreen.services.screening import screen_file as screen_file_service
 from tradescreen.store.db import get_engine, session_scope
 
@@ -41,6 +41,9 @@ def _threshold(value: float | None) -> float | None:
         raise InputError("must be between 0 and 1", field="--threshold")
     return value
 
+
+# The screen command's words for the party's fields, so that bad input names the option.
+CLI_FIELDS = {"name": "NAME", "dob": "--dob", "nationality": "--nationality", "id_number": "--id-number"}
 
 # This module's commands; `tradescreen.cli` mounts it on the root app.
 app = typer.Typer()
@@ -75,6 +78,15 @@ def screen(
     country: Annotated[str | None, typer.Option(help="ISO country code of the party")] = None,
     address: Annotated[str | None, typer.Option(help="Address of the party")] = None,
     type: Annotated[str | None, typer.Option("--type", help="entity or individual")] = None,
+    dob: Annotated[
+        str | None, typer.Option("--dob", help="Date of birth of a person: YYYY-MM-DD, YYYY-MM or YYYY")
+    ] = None,
+    nationality: Annotated[
+        str | None, typer.Option("--nationality", help="ISO country code of a person's nationality")
+    ] = None,
+    id_number: Annotated[
+        str | None, typer.Option("--id-number", help="Passport or national ID number")
+    ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Screen against the lists of that date (default today)")
     ] = None,
@@ -96,10 +108,17 @@ def screen(
     ] = False,
 ) -> None:
     """Screen one name: one result per real-world entity, each list it is on and its state."""
-    if not name.strip():
-        raise InputError("empty name", field="NAME")
-    party = Party(
-        name=name, country=country.upper() if country else None, address=address, kind=parse_kind(type)
+    party = check_party(
+        Party(
+            name=name,
+            country=country.upper() if country else None,
+            address=address,
+            kind=parse_kind(type),
+            dob=dob,
+            nationality=nationality,
+            id_number=id_number,
+        ),
+        fields=CLI_FIELDS,
     )
     with session_scope(get_engine()) as session:
         response = screen_party(
@@ -153,7 +172,12 @@ def print_response(response: ScreeningResponse) -> None:
 @app.command("screen-file")
 @handle_errors
 def screen_file(
-    in_path: Annotated[Path, typer.Argument(help="UTF-8 CSV with columns id,name[,country,address,type]")],
+    in_path: Annotated[
+        Path,
+        typer.Argument(
+            help="UTF-8 CSV with columns id,name[,country,address,type,dob,nationality,id_number]"
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", help="Output CSV, one row per result")],
     threshold: Annotated[
         float | None, typer.Option(help=f"Minimum score (default {DEFAULT_THRESHOLD})")

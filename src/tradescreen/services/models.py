@@ -35,6 +35,9 @@ class ScreeningQuery(_Model):
     country: str | None = None
     address: str | None = None
     type: EntityKind | None = None
+    dob: str | None = None  # ISO date of birth as given: YYYY-MM-DD, YYYY-MM or YYYY
+    nationality: str | None = None  # ISO alpha-2
+    id_number: str | None = None  # passport or national ID number
     sources: list[str] = Field(default_factory=list)
     threshold: float | None = None
     top: int = 10

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,8 @@ from tradescreen.domain import (
 )
 from tradescreen.errors import InputError
 from tradescreen.history import ListingState, ListingStatus, status_report
-from tradescreen.match.normalize import normalize_name
+from tradescreen.match.normalize import normalize_name, validate_name
+from tradescreen.match.persons import parse_party_dob
 from tradescreen.ownership import relationships_on
 from tradescreen.review import record_screening
 from tradescreen.rules.licensing import ownership_flags
@@ -177,6 +178,9 @@ def _query(ctx: ScreeningContext, party: Party) -> ScreeningQuery:
         country=party.country,
         address=party.address,
         type=party.kind,
+        dob=party.dob,
+        nationality=party.nationality,
+        id_number=party.id_number,
         sources=sorted(s.value for s in ctx.sources or ()),
         threshold=ctx.threshold,
         top=ctx.top,
@@ -386,8 +390,8 @@ def respond(ctx: ScreeningContext, party: Party, hits: Sequence[Hit]) -> Screeni
 
 
 def _match(ctx: ScreeningContext, party: Party) -> list[Hit]:
-    if not normalize_name(party.name).tokens:
-        return []
+    # The party was checked (check_party): the matcher's own InputError for a name with
+    # nothing to screen is never turned into a silent "no hits".
     return ctx.indexed.screener.screen(
         party,
         threshold=ctx.threshold,
@@ -396,10 +400,29 @@ def _match(ctx: ScreeningContext, party: Party) -> list[Hit]:
     )
 
 
-def _check_party(party: Party, field: str = "name") -> Party:
+def check_party(party: Party, *, fields: dict[str, str] | None = None, prefix: str = "") -> Party:
+    """The party with its person attributes tidied, or InputError naming the field.
+
+    Refuses what the matcher would refuse, before any work or record: an empty name, or
+    one made only of punctuation, a legal form or a title; a date of birth that is not
+    YYYY-MM-DD, YYYY-MM or YYYY; a nationality that is not two letters. `fields` maps
+    name, dob, nationality and id_number to the front end's own words for them (CLI
+    `NAME`, `--dob`); `prefix` locates the party in a request (`parties.3.`).
+    """
+    where = {f: prefix + (fields or {}).get(f, f) for f in ("name", "dob", "nationality", "id_number")}
     if not party.name.strip():
-        raise InputError("empty name", field=field)
-    return party
+        raise InputError("empty name", field=where["name"])
+    validate_name(party.name, where["name"])
+    dob = (party.dob or "").strip() or None
+    if dob is not None:
+        parse_party_dob(dob, field=where["dob"])
+    nationality = (party.nationality or "").strip().upper() or None
+    if nationality is not None and not (len(nationality) == 2 and nationality.isalpha()):
+        raise InputError(f"{nationality!r} is not a two-letter ISO country code", field=where["nationality"])
+    id_number = (party.id_number or "").strip() or None
+    if id_number is not None and len(id_number) > 100:
+        raise InputError("longer than 100 characters", field=where["id_number"])
+    return replace(party, dob=dob, nationality=nationality, id_number=id_number)
 
 
 def screen_party(session: Session, party: Party, **options: Any) -> ScreeningResponse:
@@ -407,15 +430,14 @@ def screen_party(session: Session, party: Party, **options: Any) -> ScreeningRes
 
     Options: as_of, sources, states, threshold, top, include_ended, actor, record.
     """
-    _check_party(party)
+    party = check_party(party)
     ctx = open_context(session, **options)
     return respond(ctx, party, _match(ctx, party))
 
 
 def screen_parties(session: Session, parties: Sequence[Party], **options: Any) -> BatchResponse:
     """Screen many parties in input order, each recorded like a single screening."""
-    for i, party in enumerate(parties):
-        _check_party(party, f"parties.{i}.name")
+    parties = [check_party(p, prefix=f"parties.{i}.") for i, p in enumerate(parties)]
     ctx = open_context(session, **options)
     return BatchResponse(
         as_of=ctx.as_of,

@@ -92,13 +92,18 @@ def mount(app: FastAPI) -> None:
         as_of: str = "",
         sources: str = "",
         include_ended: bool = False,
+        dob: str = "",
+        nationality: str = "",
+        id_number: str = "",
         session: Session = Depends(get_session),
         who: Identity = Depends(viewer),
     ) -> HTMLResponse:
         response: ScreeningResponse | None = None
         error = None
         status = 200
-        if name.strip():
+        # A name the matcher cannot screen (only punctuation, a legal form, a title) is
+        # still a search asked: the service refuses it and the page says why.
+        if name:
             try:
                 try:
                     day = dt.date.fromisoformat(as_of) if as_of else None
@@ -107,7 +112,13 @@ def mount(app: FastAPI) -> None:
                 # Recorded like the CLI and the API: audit record, alerts, ownership note.
                 response = screen_party(
                     session,
-                    Party(name=name[:500], country=country.upper() or None),
+                    Party(
+                        name=name[:500],
+                        country=country.upper() or None,
+                        dob=dob[:20] or None,
+                        nationality=nationality[:10] or None,
+                        id_number=id_number[:100] or None,
+                    ),
                     as_of=day,
                     sources=parse_sources(sources),
                     top=20,
@@ -126,9 +137,12 @@ def mount(app: FastAPI) -> None:
             as_of=as_of,
             sources=sources,
             include_ended=include_ended,
+            dob=dob,
+            nationality=nationality,
+            id_number=id_number,
             response=response,
             error=error,
-            searched=bool(name.strip()),
+            searched=bool(name),
         )
         page_response.status_code = status
         return page_response

@@ -34,6 +34,9 @@ def search(
     threshold: float | None = Query(None, ge=0, le=1),
     include_ended: bool = Query(False, description="Also show removed, expired and future listings"),
     state: list[str] | None = Query(None, description="Only memberships in these states"),
+    dob: str | None = Query(None, max_length=10, description="Date of birth: YYYY-MM-DD, YYYY-MM or YYYY"),
+    nationality: str | None = Query(None, max_length=2, description="ISO code of a person's nationality"),
+    id_number: str | None = Query(None, max_length=100, description="Passport or national ID number"),
     session: Session = Depends(get_session),
     _who: Identity = Depends(require(Role.VIEWER)),
 ) -> ScreeningResponse:
@@ -41,7 +44,7 @@ def search(
     country = countries.split(",")[0].strip().upper() if countries else None
     response = screen_party(
         session,
-        Party(name=name, country=country),
+        Party(name=name, country=country, dob=dob, nationality=nationality, id_number=id_number),
         as_of=as_of,
         sources=parse_sources(sources),
         states=parse_states(state),
@@ -67,6 +70,11 @@ class PartyIn(BaseModel):
     country: str | None = Field(None, min_length=2, max_length=2)
     address: str | None = Field(None, max_length=1000)
     type: EntityKind | None = None
+    dob: str | None = Field(
+        None, max_length=10, description="Date of birth of a person: YYYY-MM-DD, YYYY-MM or YYYY"
+    )
+    nationality: str | None = Field(None, min_length=2, max_length=2, description="ISO alpha-2")
+    id_number: str | None = Field(None, max_length=100, description="Passport or national ID number")
 
 
 class ScreenRequest(BaseModel):
@@ -99,6 +107,9 @@ def screen(
             country=p.country.upper() if p.country else None,
             address=p.address,
             kind=p.type,
+            dob=p.dob,
+            nationality=p.nationality,
+            id_number=p.id_number,
         )
         for p in body.parties
     ]
