@@ -24,7 +24,8 @@ from tradescreen.rules.investment import SecuritiesFinding, check_security
 from tradescreen.rules.licensing import TransactionParty, determine
 from tradescreen.rules.parties import PartyResolver
 from tradescreen.services.lists import answer_basis
-from tradescreen.services.models import ListUsed
+from tradescreen.services.models import ListUsed, ScreeningResponse
+from tradescreen.services.screening import screen_party
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,14 @@ def determine_transaction(
     if label is not None:
         result = replace(result, scenario=label)
     return DeterminationAnswer(result, basis)
+
+
+def screen_scenario(session: Session, party: Party, case_id: int, **options: Any) -> ScreeningResponse:
+    """`screen` as if ERC case `case_id`'s decision were published: labelled SCENARIO, never
+    recorded (no audit record, no alert)."""
+    with _under(session, case_id) as (answering, label):
+        response = screen_party(answering, party, **{**options, "record": False})
+    return response.model_copy(update={"scenario": label, "screening_id": None, "alerts": []})
 
 
 def party_status(
