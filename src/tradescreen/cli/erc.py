@@ -12,6 +12,7 @@ from sqlalchemy import select
 from tradescreen import erc
 from tradescreen.cli.common import console, handle_errors, parse_date
 from tradescreen.errors import InputError
+from tradescreen.services.rules import publish_decision
 from tradescreen.store.db import get_engine, session_scope
 from tradescreen.store.erc_tables import ErcCaseRow
 
@@ -201,3 +202,21 @@ def notice(
         row = erc.get_case(session, case)
         text = erc.notice_html(row) if html else erc.notice_text(row)
     console.print(text, highlight=False, markup=False)
+
+
+@erc_app.command()
+@handle_errors
+def publish(
+    case: Annotated[int, typer.Argument()],
+    fr_cite: Annotated[str, typer.Option("--fr-cite", help="Federal Register citation, e.g. 86 FR 12345")],
+    effective: Annotated[str, typer.Option("--effective", help="Effective date of the rule, YYYY-MM-DD")],
+    at: At = None,
+) -> None:
+    """Record the Federal Register publication of a final approval: only from then on does the
+    decision reach the official answers (determine, screen, status)."""
+    day = parse_date(effective, "--effective")
+    if day is None:
+        raise InputError("missing effective date", field="--effective")
+    with session_scope(get_engine()) as session:
+        cite = publish_decision(session, case, fr_cite=fr_cite, effective=day, on=parse_date(at, "--at"))
+    console.print(f"case {case}: published as {cite}, effective {day.isoformat()}", highlight=False)

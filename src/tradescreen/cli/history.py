@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from tradescreen.cli.common import console, handle_errors, parse_date
 from tradescreen.cli.screening import print_lists
-from tradescreen.domain import Party
 from tradescreen.errors import InputError, NotFoundError
-from tradescreen.history import ListingStatus, owners_on, status_report, timeline
-from tradescreen.services.lists import answer_basis
-from tradescreen.services.screeners import screener_for
+from tradescreen.history import timeline
+from tradescreen.services.rules import party_status, status_document
 from tradescreen.store.db import get_engine, session_scope
 from tradescreen.store.versions import get_entity
-
-STATUS_THRESHOLD = 0.88  # a status answer must be about the party, not a look-alike
 
 STATE_STYLE = {
     "listed": "[bold red]LISTED[/]",
@@ -28,35 +24,6 @@ STATE_STYLE = {
     "removed": "[green]removed[/]",
     "not_yet_listed": "[green]not yet listed[/]",
 }
-
-
-def status_json(status: ListingStatus) -> dict[str, Any]:
-    """JSON form of a listing status."""
-    return {
-        "entity_id": status.entity_id,
-        "list": status.source.value,
-        "list_name": status.source.label,
-        "name": status.name,
-        "state": status.state.value,
-        "restricted": status.restricted,
-        "since": status.since.isoformat() if status.since else None,
-        "license_requirement": status.license_requirement,
-        "license_policy": status.license_policy,
-        "footnotes": list(status.footnotes),
-        "general_license_active": status.general_license_active,
-        "citations": [c.text for c in status.citations],
-        "events": [
-            {
-                "date": e.date.isoformat(),
-                "type": e.event_type.value,
-                "description": e.description,
-                "citation": e.citation.text if e.citation else None,
-                "verified": e.verified,
-            }
-            for e in status.events
-        ],
-        "unverified": list(status.unverified),
-    }
 
 
 # This module's commands; `tradescreen.cli` mounts it on the root app.
@@ -69,28 +36,30 @@ def status(
     name: Annotated[str, typer.Argument(help="Party name as written on the order")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default today)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
+    scenario: Annotated[
+        int | None,
+        typer.Option("--scenario", help="ERC case: answer as if its decision were published (not official)"),
+    ] = None,
 ) -> None:
     """Say whether and how a party was restricted on a date, with citations."""
     if not name.strip():
         raise InputError("empty name", field="NAME")
-    date = parse_date(as_of) or dt.date.today()
+    date = parse_date(as_of, "--as-of") or dt.date.today()
     with session_scope(get_engine()) as session:
-        used, warnings = answer_basis(session)  # fail closed without an official list
-        screener = screener_for(session).screener
-        hits = screener.screen(Party(name), threshold=STATUS_THRESHOLD, top=50)
-        report = status_report(session, [h.entity_id for h in hits], date)
-        owners = owners_on(session, name, date)
-    restricted = report.restricted
+        answer = party_status(session, name, date, scenario=scenario)
+    used, warnings = answer.basis.lists, answer.basis.warnings
+    owners, restricted, listings = answer.owners, answer.restricted, answer.listings
     if as_json:
         console.print_json(
             json.dumps(
                 {
                     "name": name,
                     "as_of": date.isoformat(),
+                    "scenario": answer.scenario,
                     "restricted": restricted,
                     "lists": [u.model_dump(mode="json") for u in used],
                     "warnings": warnings,
-                    "listings": [status_json(s) for s in report.listings],
+                    "listings": [status_document(s) for s in listings],
                     "owners": [
                         {
                             "owner": r.subject,
@@ -105,6 +74,8 @@ def status(
             )
         )
         return
+    if answer.scenario:
+        console.print(f"[bold yellow]{answer.scenario}[/]", highlight=False, markup=False)
     print_lists(used, warnings, date)
     verdict = "[bold red]RESTRICTED[/]" if restricted else "[green]not restricted by any list we hold[/]"
     console.print(f"[bold]{name}[/] on {date.isoformat()}: {verdict}")
@@ -112,7 +83,7 @@ def status(
         share = f"{r.share:g}% " if r.share is not None else ""
         until = f" until {r.valid_to.isoformat()}" if r.valid_to else ""
         console.print(f"Owned {share}by [bold]{r.subject}[/]{until} (ownership, not a listing; {r.source})")
-    if not report.listings:
+    if not listings:
         console.print("No list entry matches this name.")
         return
     table = Table(show_lines=True)
@@ -125,7 +96,7 @@ def status(
         "citations",
     ):
         table.add_column(column)
-    for s in report.listings:
+    for s in listings:
         policy = " / ".join(p for p in (s.license_requirement, s.license_policy) if p)
         if s.footnotes:
             policy += f"\nfootnote {', '.join(s.footnotes)}" + (

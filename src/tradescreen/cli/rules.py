@@ -27,10 +27,9 @@ from tradescreen.ownership import (
 )
 from tradescreen.rules.de_minimis import de_minimis
 from tradescreen.rules.direct_product import entity_list_fdp
-from tradescreen.rules.investment import check_security
-from tradescreen.rules.licensing import ROLES, TransactionParty, determine
+from tradescreen.rules.licensing import ROLES, TransactionParty
 from tradescreen.rules.parties import PartyResolver
-from tradescreen.services.lists import answer_basis
+from tradescreen.services.rules import determine_transaction, securities
 from tradescreen.store.db import get_engine, session_scope
 
 VERDICT_STYLE = {
@@ -87,24 +86,33 @@ def determine_cmd(
     ],
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default today)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
+    scenario: Annotated[
+        int | None,
+        typer.Option("--scenario", help="ERC case: answer as if its decision were published (not official)"),
+    ] = None,
 ) -> None:
     """License determination for a transaction: verdict, the rules that fired, next steps."""
     parties = [parse_party(p) for p in party]
-    date = parse_date(as_of)
+    date = parse_date(as_of, "--as-of")
     with session_scope(get_engine()) as session:
-        used, warnings = answer_basis(session)  # fail closed without an official list
-        result = determine(session, parties, eccn, destination, date)
+        answer = determine_transaction(session, parties, eccn, destination, date, scenario=scenario)
+    result, used, warnings = answer.result, answer.basis.lists, answer.basis.warnings
     if as_json:
         _print_json(
             {**to_json(result), "lists": [u.model_dump(mode="json") for u in used], "warnings": warnings}
         )
         return
+    if result.scenario:
+        console.print(f"[bold yellow]{result.scenario}[/]", highlight=False, markup=False)
     print_lists(used, warnings, result.as_of)
+    unverified = " [bold yellow](UNVERIFIED: rests on facts not checked against the primary text)[/]"
     console.print(
-        f"{VERDICT_STYLE[result.verdict]}  item {result.eccn} to {result.destination} "
-        f"on {result.as_of.isoformat()}",
+        f"{VERDICT_STYLE[result.verdict]}{unverified if result.verdict_unverified else ''}  "
+        f"item {result.eccn} to {result.destination} on {result.as_of.isoformat()}",
         highlight=False,
     )
+    for reason in result.unverified_reasons:
+        console.print(f"  unverified: {reason}", highlight=False, markup=False)
     for p in result.parties:
         console.print(f"  {p}", highlight=False)
     if result.rules:
@@ -122,7 +130,13 @@ def determine_cmd(
         console.print(table)
     console.print("[bold]Next steps[/]")
     for step in result.next_steps:
-        console.print(f"  - {step}", highlight=False)
+        console.print(f"  - {step}", highlight=False, markup=False)
+    if result.red_flags:
+        console.print("[bold]Red flags to check[/] (Supplement No. 3 to Part 732)")
+        for flag in result.red_flags:
+            console.print(f"  [ ] {flag}", highlight=False, markup=False)
+    if result.scenario:
+        console.print(f"[bold yellow]{result.scenario}[/]", highlight=False, markup=False)
 
 
 @app.command("de-minimis")
@@ -201,10 +215,10 @@ def securities_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
 ) -> None:
     """Investment ban check (NS-CMIC / EO 13959): may US persons buy this issuer's securities?"""
-    date = parse_date(as_of) or dt.date.today()
+    date = parse_date(as_of, "--as-of") or dt.date.today()
     with session_scope(get_engine()) as session:
-        used, warnings = answer_basis(session)  # fail closed without an official list
-        findings = check_security(session, issuer=issuer, ticker=ticker, isin=isin, as_of=date)
+        answer = securities(session, issuer=issuer, ticker=ticker, isin=isin, as_of=date)
+    findings, used, warnings = answer.findings, answer.basis.lists, answer.basis.warnings
     if as_json:
         payload = {"as_of": date, "findings": findings, "warnings": warnings}
         _print_json({**payload, "lists": [u.model_dump(mode="json") for u in used]})

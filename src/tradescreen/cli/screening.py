@@ -19,6 +19,7 @@ from tradescreen.domain import EntityKind, Party
 from tradescreen.errors import InputError
 from tradescreen.match.screen import DEFAULT_THRESHOLD, compare
 from tradescreen.services.models import ListUsed, ScreeningResponse, ScreeningResultOut
+from tradescreen.services.rules import screen_scenario
 from tradescreen.services.screening import check_party, parse_sources, parse_states, screen_party
 from tradescreen.services.screening import screen_file as screen_file_service
 from tradescreen.store.db import get_engine, session_scope
@@ -106,6 +107,10 @@ def screen(
     fail_on_hit: Annotated[
         bool, typer.Option("--fail-on-hit", help="Exit 1 when a live listing (or listed owner) is found")
     ] = False,
+    scenario: Annotated[
+        int | None,
+        typer.Option("--scenario", help="ERC case: as if its decision were published (not official)"),
+    ] = None,
 ) -> None:
     """Screen one name: one result per real-world entity, each list it is on and its state."""
     party = check_party(
@@ -121,9 +126,7 @@ def screen(
         fields=CLI_FIELDS,
     )
     with session_scope(get_engine()) as session:
-        response = screen_party(
-            session,
-            party,
+        options = dict(
             as_of=parse_date(as_of),
             sources=parse_sources(sources, "--sources"),
             states=parse_states(state, "--state"),
@@ -132,10 +135,18 @@ def screen(
             include_ended=include_ended,
             actor=cli_actor(),
         )
+        if scenario is None:
+            response = screen_party(session, party, **options)
+        else:  # labelled SCENARIO and never recorded (services/rules.py)
+            response = screen_scenario(session, party, scenario, **options)
     if as_json:
         console.print_json(response.model_dump_json())
     else:
+        if response.scenario:
+            console.print(response.scenario, style="bold yellow", highlight=False, markup=False)
         print_response(response)
+        if response.scenario:
+            console.print(response.scenario, style="bold yellow", highlight=False, markup=False)
     if fail_on_hit and (response.hit or any(o.rule != "ownership_noted" for o in response.ownership)):
         raise typer.Exit(EXIT_HITS)
 

@@ -24,3 +24,10 @@ def check_country(code: str, field: str = "country") -> str:
 def in_group_e(code: str) -> bool:
     """True for Country Group E:1 or E:2 destinations."""
     return code in GROUP_E1 or code in GROUP_E2
+
+
+def country_codes() -> list[str]:
+    """Every assigned ISO 3166-1 alpha-2 code, sorted (for schemas that list them)."""
+    import pycountry
+
+    return sorted(str(c.alpha_2) for c in pycountry.countries)

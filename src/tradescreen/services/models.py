@@ -140,6 +140,8 @@ class ScreeningResponse(_Model):
     hit: bool  # some result has a live membership
     screening_id: int | None = None  # the record of this screening
     alerts: list[int] = Field(default_factory=list)  # alerts raised or updated for review
+    # Set under an ERC scenario ("SCENARIO (not an official answer): ..."): never recorded.
+    scenario: str | None = None
 
     @property
     def hits(self) -> list[ScreeningResultOut]:

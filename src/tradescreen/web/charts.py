@@ -16,6 +16,7 @@ EVENT_COLORS = {
     "escalation": "#b45309",
     "listing": "#b91c1c",
     "final": "#15803d",
+    "publication": "#b91c1c",
     "removed": "#15803d",
     "enjoined": "#b45309",
     "injunction_lifted": "#b91c1c",

@@ -6,14 +6,16 @@ import datetime as dt
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tradescreen.domain import LicenseDetermination
 from tradescreen.errors import InputError, TradescreenError
-from tradescreen.rules.licensing import ROLES, TransactionParty, determine
+from tradescreen.rules.licensing import ROLES, TransactionParty
 from tradescreen.services.access import get_session
 from tradescreen.services.auth import Identity, Role
-from tradescreen.services.lists import answer_basis
+from tradescreen.services.rules import determine_transaction
+from tradescreen.store.erc_tables import ErcCaseRow
 from tradescreen.web.common import templates, viewer
 
 
@@ -45,6 +47,7 @@ def mount(app: FastAPI) -> None:
         eccn: str = "",
         destination: str = "",
         as_of: str = "",
+        scenario: str = "",
         session: Session = Depends(get_session),
         who: Identity = Depends(viewer),
     ) -> HTMLResponse:
@@ -59,10 +62,18 @@ def mount(app: FastAPI) -> None:
                 error = f"as_of: not a date: {as_of!r}"
             else:
                 try:
-                    answer_basis(session)  # fail closed without an official list
-                    result = determine(session, parse_parties(parties), eccn, destination, day)
+                    case = int(scenario) if scenario else None
+                    result = determine_transaction(
+                        session, parse_parties(parties), eccn, destination, day, scenario=case
+                    ).result
+                except ValueError:
+                    error = f"scenario: not an ERC case number: {scenario!r}"
                 except TradescreenError as exc:
                     error = str(exc)
+        # Cases whose decision is not yet official can be tried as scenarios.
+        cases = session.scalars(
+            select(ErcCaseRow).where(ErcCaseRow.status != "published").order_by(ErcCaseRow.id)
+        ).all()
         return templates.TemplateResponse(
             request,
             "determine.html",
@@ -71,6 +82,8 @@ def mount(app: FastAPI) -> None:
                 "eccn": eccn,
                 "destination": destination,
                 "as_of": as_of,
+                "scenario": scenario,
+                "cases": cases,
                 "roles": ROLES,
                 "result": result,
                 "error": error,

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tradescreen import erc, review
-from tradescreen.errors import TradescreenError
+from tradescreen.errors import InputError, TradescreenError
 from tradescreen.services.access import get_session
 from tradescreen.services.auth import Identity, Role
+from tradescreen.services.rules import publish_decision
 from tradescreen.store.erc_tables import ErcCaseRow
 from tradescreen.web.charts import timeline_svg
 from tradescreen.web.common import templates, viewer
@@ -65,6 +66,7 @@ def mount(app: FastAPI) -> None:
         vote: str = Form(""),
         reason: str = Form(""),
         effective: str = Form(""),
+        fr_cite: str = Form(""),
         session: Session = Depends(get_session),
         who: Identity = Depends(viewer),
     ) -> RedirectResponse:
@@ -85,6 +87,10 @@ def mount(app: FastAPI) -> None:
                 erc.president_decide(
                     session, case_id, approve=vote == "yes", rationale=reason, on=day, effective=when
                 )
+            elif step == "publish":
+                if when is None:
+                    raise InputError("missing effective date", field="effective")
+                publish_decision(session, case_id, fr_cite=fr_cite, effective=when, on=day)
             else:
                 raise HTTPException(422, f"unknown step {step!r}")
             session.commit()  # before the redirect: the case page must show it

@@ -5,22 +5,38 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field, StrictBool
 from sqlalchemy.orm import Session
 
+from tradescreen.rules.countries import country_codes
 from tradescreen.rules.de_minimis import de_minimis
 from tradescreen.rules.direct_product import entity_list_fdp
-from tradescreen.rules.investment import check_security
-from tradescreen.rules.licensing import ROLES, TransactionParty, determine
+from tradescreen.rules.licensing import ROLES, TransactionParty
 from tradescreen.services.access import get_session, require
 from tradescreen.services.auth import Identity, Role
-from tradescreen.services.lists import answer_basis
+from tradescreen.services.rules import determine_transaction, securities
 
 router = APIRouter()
 MAX_PARTIES = 50
+
+# The schema says what the rules accept: an ECCN's syntax (§738.2(d)) or EAR99, an assigned
+# ISO 3166-1 alpha-2 code (upper case), an ERC case number.
+ECCN_PATTERN = r"^(EAR99|[0-9][A-E][0-9]{3}(\.[a-z0-9]+)*)$"
+COUNTRIES = country_codes()
+CountryCode = Annotated[
+    str, Field(min_length=2, max_length=2, pattern="^[A-Z]{2}$", json_schema_extra={"enum": COUNTRIES})
+]
+ScenarioCase = Annotated[
+    int | None,
+    Field(
+        ge=1,
+        le=2**31 - 1,
+        description="ERC case: answer as if its decision were published (labelled SCENARIO, not official)",
+    ),
+]
 
 
 def plain(value: Any) -> Any:
@@ -40,17 +56,20 @@ class PartyIn(BaseModel):
     """A party to the transaction."""
 
     name: str = Field(..., min_length=1, max_length=500)
-    role: str = Field("party", description=f"One of: {', '.join(ROLES)}")
-    country: str | None = Field(None, min_length=2, max_length=2)
+    role: str = Field("party", pattern=f"^({'|'.join(ROLES)})$", description=f"One of: {', '.join(ROLES)}")
+    country: CountryCode | None = None
 
 
 class DeterminationRequest(BaseModel):
     """A transaction to determine."""
 
     parties: list[PartyIn] = Field(..., min_length=1, max_length=MAX_PARTIES)
-    eccn: str = Field(..., min_length=1, max_length=30, description="e.g. 5A992.c, 3A090, EAR99")
-    destination: str = Field(..., min_length=1, max_length=10, description="ISO-2 country code")
+    eccn: str = Field(
+        ..., min_length=1, max_length=30, pattern=ECCN_PATTERN, description="e.g. 5A992.c, 3A090, EAR99"
+    )
+    destination: CountryCode = Field(..., description="ISO 3166-1 alpha-2 code, e.g. CN")
     as_of: dt.date | None = None
+    scenario: ScenarioCase = None
 
 
 @router.post("/determinations", summary="License determination for a transaction")
@@ -60,21 +79,24 @@ def post_determination(
     session: Session = Depends(get_session),
     _who: Identity = Depends(require(Role.SCREENER)),
 ) -> dict[str, Any]:
-    """Verdict, each rule that fired with its citation, and next steps."""
-    parties = [
-        TransactionParty(p.name, p.role, p.country.upper() if p.country else None) for p in body.parties
-    ]
-    used, warnings = answer_basis(session)  # fail closed without an official list
-    result = determine(session, parties, body.eccn, body.destination, body.as_of)
-    request.state.audit = {
-        "names": [p.name for p in parties],
-        "verdict": result.verdict.value,
-        "rules": [r.rule for r in result.rules],
-    }
+    """Verdict (with `verdict_unverified` and its reasons), each rule that fired with its
+    citation, destination controls, the Country Chart, red flags and next steps. With
+    `scenario`, the answer is labelled SCENARIO and is not recorded as an official screening."""
+    parties = [TransactionParty(p.name, p.role, p.country) for p in body.parties]
+    answer = determine_transaction(
+        session, parties, body.eccn, body.destination, body.as_of, scenario=body.scenario
+    )
+    result = answer.result
+    if result.scenario is None:  # scenarios are never recorded as official answers
+        request.state.audit = {
+            "names": [p.name for p in parties],
+            "verdict": result.verdict.value,
+            "rules": [r.rule for r in result.rules],
+        }
     return {
         **plain(result),
-        "lists": [u.model_dump(mode="json") for u in used],
-        "warnings": warnings,
+        "lists": [u.model_dump(mode="json") for u in answer.basis.lists],
+        "warnings": answer.basis.warnings,
     }
 
 
@@ -83,7 +105,7 @@ class DeMinimisRequest(BaseModel):
 
     controlled_us_content: float
     price: float = Field(gt=0)
-    destination: str = Field(..., min_length=1, max_length=10)
+    destination: CountryCode
 
 
 @router.post("/determinations/de-minimis", summary="De minimis calculation (§734.4)")
@@ -117,20 +139,19 @@ def post_fdp(body: FdpRequest, _who: Identity = Depends(require(Role.VIEWER))) -
 
 @router.get("/securities", summary="Investment ban check (NS-CMIC, EO 13959)")
 def get_securities(
-    issuer: str | None = None,
-    ticker: str | None = None,
-    isin: str | None = None,
-    as_of: dt.date | None = None,
+    issuer: str | None = Query(None, min_length=1, max_length=500, description="Issuer name"),
+    ticker: str | None = Query(None, min_length=1, max_length=20),
+    isin: str | None = Query(None, pattern="^[A-Z]{2}[A-Z0-9]{9}[0-9]$", description="ISO 6166 ISIN"),
+    as_of: dt.date | None = Query(None, description="Date YYYY-MM-DD (default today)"),
     session: Session = Depends(get_session),
     _who: Identity = Depends(require(Role.VIEWER)),
 ) -> dict[str, Any]:
-    """Whether US persons may buy, or may still sell to divest, an issuer's securities."""
-    used, warnings = answer_basis(session)  # fail closed without an official list
-    day = as_of or dt.date.today()
-    findings = check_security(session, issuer=issuer, ticker=ticker, isin=isin, as_of=day)
+    """Whether US persons may buy, or may still sell to divest, an issuer's securities.
+    One of `issuer`, `ticker` or `isin` is required (422 otherwise)."""
+    answer = securities(session, issuer=issuer, ticker=ticker, isin=isin, as_of=as_of)
     return {
-        "as_of": day.isoformat(),
-        "findings": plain(findings),
-        "lists": [u.model_dump(mode="json") for u in used],
-        "warnings": warnings,
+        "as_of": answer.as_of.isoformat(),
+        "findings": plain(answer.findings),
+        "lists": [u.model_dump(mode="json") for u in answer.basis.lists],
+        "warnings": answer.basis.warnings,
     }

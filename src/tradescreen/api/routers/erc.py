@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
 from fastapi import Path as PathParam
@@ -15,6 +15,7 @@ from tradescreen import erc
 from tradescreen.errors import InputError
 from tradescreen.services.access import get_session, require
 from tradescreen.services.auth import Identity, Role
+from tradescreen.services.rules import publish_decision
 from tradescreen.store.erc_tables import ErcCaseRow
 
 # Ids are database integers: bounded so that no request can overflow them.
@@ -168,10 +169,31 @@ def vote(
     return case_json(session, erc.get_case(session, case_id))
 
 
+class PublishIn(BaseModel):
+    """The Federal Register publication of a final approval."""
+
+    fr_cite: str = Field(..., min_length=1, max_length=100, pattern=r"\S", description="e.g. 86 FR 12345")
+    effective: dt.date
+    on: dt.date | None = None
+
+
+@router.post("/cases/{case_id}/publish", summary="Record the Federal Register publication of a decision")
+def publish(
+    case_id: CaseId,
+    body: PublishIn,
+    session: Session = Depends(get_session),
+    _who: Identity = Depends(require(Role.ADMIN)),
+) -> dict[str, Any]:
+    """Only a published decision reaches the official answers; refusals are 422."""
+    publish_decision(session, case_id, fr_cite=body.fr_cite, effective=body.effective, on=body.on)
+    session.commit()
+    return case_json(session, erc.get_case(session, case_id))
+
+
 @router.post("/cases/{case_id}/{step}", summary="Decide, escalate, finalize, or the President's decision")
 def step(
     case_id: CaseId,
-    step: str,
+    step: Literal["decide", "escalate", "finalize", "president"],
     body: StepIn,
     session: Session = Depends(get_session),
     _who: Identity = Depends(require(Role.ADMIN)),

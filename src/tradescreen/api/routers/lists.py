@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tradescreen.services.access import get_session, require
 from tradescreen.services.auth import Identity, Role
 from tradescreen.services.entities import entity_document
+from tradescreen.services.rules import party_status, status_document
 from tradescreen.store.diff import diff_versions
 from tradescreen.store.versions import list_versions
 
@@ -82,3 +83,37 @@ def entity(
 ) -> dict[str, Any]:
     """Names, addresses, identifiers, status on `as_of` (default today), history."""
     return entity_document(session, entity_id, as_of)
+
+
+@router.get("/status", summary="Whether and how a party was restricted on a date")
+def status(
+    name: str = Query(..., min_length=1, max_length=500, pattern=r"\S", description="Party name"),
+    as_of: dt.date | None = Query(None, description="Date YYYY-MM-DD (default today)"),
+    scenario: int | None = Query(
+        None, ge=1, le=2**31 - 1, description="ERC case: as if its decision were published (not official)"
+    ),
+    session: Session = Depends(get_session),
+    _who: Identity = Depends(require(Role.VIEWER)),
+) -> dict[str, Any]:
+    """Listings on `as_of` found by the same decision function and threshold as
+    `determinations`, with citations, events and owners on record."""
+    answer = party_status(session, name, as_of, scenario=scenario)
+    return {
+        "name": answer.name,
+        "as_of": answer.as_of.isoformat(),
+        "scenario": answer.scenario,
+        "restricted": answer.restricted,
+        "lists": [u.model_dump(mode="json") for u in answer.basis.lists],
+        "warnings": answer.basis.warnings,
+        "listings": [status_document(s) for s in answer.listings],
+        "owners": [
+            {
+                "owner": r.subject,
+                "share": r.share,
+                "valid_from": r.valid_from.isoformat() if r.valid_from else None,
+                "valid_to": r.valid_to.isoformat() if r.valid_to else None,
+                "source": r.source,
+            }
+            for r in answer.owners
+        ],
+    }
