@@ -239,7 +239,8 @@ def test_partial_person_needs_informative_words() -> None:
     listed = normalize_name("RUBIO GONZALEZ, David Nicolas")
     idf = {"david": 6.9, "gonzalez": 5.8, "rubio": 7.0, "nicola": 10.1}
     common = compare_normalized(normalize_name("David Gonzalez"), listed, idf, 10.1, person=True)
-    rare = compare_normalized(normalize_name("David Rubio"), listed, {**idf, "rubio": 10.1}, 10.1, person=True)
+    rare_idf = {**idf, "rubio": 10.1}
+    rare = compare_normalized(normalize_name("David Rubio"), listed, rare_idf, 10.1, person=True)
     # The same shape of partial name: only the informative one is cheap.
     assert common.score < DEFAULT_THRESHOLD <= rare.score or common.score < rare.score
 
