@@ -213,3 +213,45 @@ def test_romanisation_keys_and_nicknames() -> None:
     assert not nickname_pair("john", "william")
     assert join_numbers(["forty", "four", "trading"]) == ["44", "trading"]
     assert unleet("sech1n") == "sechin" and unleet("12") == "12"
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        # Generated names that met listed people before (issue 11 wave 2): a short
+        # spelling-variant pair ("gang" / "lang", "guo" / "gao", "jiao" / "jo") or a
+        # common given name with a surname is not the listed person.
+        ("王刚", "WANG, Guoying"),
+        ("郭岩", "GAO, Yan"),
+        ("焦颖", "JO, Yong Chol"),
+        ("Benjamin Borges", "BOR, Benjamin"),
+    ],
+)
+def test_common_or_fuzzy_person_names_stay_clear(screener: Screener, query: str, listed: str) -> None:
+    assert listed not in [h.matched_name for h in screener.screen(Party(query))]
+
+
+def test_partial_person_needs_informative_words() -> None:
+    from tradescreen.match.names import common_given_names
+    from tradescreen.match.score import compare_normalized
+
+    assert {"david", "nicolas", "william"} <= common_given_names()
+    listed = normalize_name("RUBIO GONZALEZ, David Nicolas")
+    idf = {"david": 6.9, "gonzalez": 5.8, "rubio": 7.0, "nicola": 10.1}
+    common = compare_normalized(normalize_name("David Gonzalez"), listed, idf, 10.1, person=True)
+    rare_idf = {**idf, "rubio": 10.1}
+    rare = compare_normalized(normalize_name("David Rubio"), listed, rare_idf, 10.1, person=True)
+    # The same shape of partial name: only the informative one is cheap.
+    assert common.score < DEFAULT_THRESHOLD <= rare.score or common.score < rare.score
+
+
+def test_weak_alias_query_does_not_hit_through_other_names(screener: Screener) -> None:
+    weak = [
+        (named.entity_index, named.value)
+        for named in screener.index.names
+        if named.alias_type.name == "WEAK" and len(named.normalized.tokens) == 1
+    ][:40]
+    assert weak
+    for entity_index, value in weak:
+        entity_id = screener.entities[entity_index].id
+        assert entity_id not in [h.entity_id for h in screener.screen(Party(value))], value

@@ -154,8 +154,24 @@ def by_category(cases: list[Case], results: list[dict[str, float]], threshold: f
     return {k: v[0] / v[1] for k, v in sorted(totals.items())}
 
 
+def _print_failures(
+    cases: list[Case], results: list[dict[str, float]], threshold: float, train: list[int]
+) -> None:
+    """Misses and false hits of the TRAINING half only (the test half stays unseen)."""
+    for i in train:
+        case, scores = cases[i], results[i]
+        above = {k: v for k, v in scores.items() if v >= threshold}
+        if case.forbidden is not None:
+            above = {k: v for k, v in above.items() if k == case.forbidden}
+        if case.expected is None and above:
+            print(f"FP\t{case.category}\t{case.query}\t{above}")
+        elif case.expected is not None and case.expected not in above:
+            print(f"MISS\t{case.category}\t{case.query}\t{scores.get(case.expected, 0.0):.3f}")
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
+    ours_only = "--ours" in sys.argv  # tradescreen alone (a fast loop while developing)
     tracemalloc.start()
     t0 = time.perf_counter()
     entities = all_entities()
@@ -185,6 +201,8 @@ def main() -> None:
         ("nomenklatura LogicV2", nomenklatura_matcher(screener), 0.7),
         ("rapidfuzz token_sort_ratio", rapidfuzz_matcher(entities), 0.85),
     ]
+    if ours_only:
+        matchers = matchers[:1]
     rows = []
     categories: dict[str, dict[str, float]] = {}
     for name, matcher, default in matchers:
@@ -196,6 +214,8 @@ def main() -> None:
         t_recall, t_fpr = rates(te_cases, te_results, tuned)
         rows.append((name, default, recall, fpr, tuned, t_recall, t_fpr, speed))
         categories[name] = by_category(cases, results, default)
+        if ours_only and "--failures" in sys.argv:
+            _print_failures(cases, results, default, train)
     print()
     print(
         "| matcher | threshold | recall | FPR | tuned threshold (train) | recall (test) | FPR (test) "

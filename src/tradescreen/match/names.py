@@ -388,6 +388,23 @@ def given_name_forms(token: str) -> frozenset[str]:
     return frozenset(forms)
 
 
+@lru_cache(maxsize=1)
+def common_given_names() -> frozenset[str]:
+    """Given names common in the general population: every name in the `nicknames`
+    dataset (Carlton Northern's US given-name table) and the short-form table above.
+
+    The lists' own rarity says little here: "Nicolas" is rare on the SDN list but common
+    in the world, so a match on it alone proves little.
+    """
+    from nicknames import name_triplets
+
+    names: set[str] = set(EXTRA_NICKNAMES) | set(EXTRA_NICKNAMES.values())
+    for triplet in name_triplets():
+        names.add(triplet.name1)
+        names.add(triplet.name2)
+    return frozenset(n for n in names if n.isalpha())
+
+
 def nickname_pair(a: str, b: str) -> bool:
     """Whether two given names are a name and its short form (Ben / Benjamin)."""
     if a == b:

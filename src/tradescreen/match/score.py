@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from tradescreen.match.names import nickname_pair, romanisation_key
+from tradescreen.match.names import common_given_names, nickname_pair, romanisation_key
 from tradescreen.match.normalize import NormalizedName
 from tradescreen.match.places import is_place
 
@@ -55,6 +55,10 @@ class Comparison:
     unmatched_candidate: tuple[str, ...]
 
 
+def _vowels(word: str) -> str:
+    return "".join(ch for ch in word if ch in "aeiou")
+
+
 def _similar_tokens(q: str, c: str, strict: bool = False) -> bool:
     """Spelling variants of one word: close by Jaro-Winkler or by one edit (two when long).
 
@@ -67,6 +71,12 @@ def _similar_tokens(q: str, c: str, strict: bool = False) -> bool:
         q.isalpha()
         and c.isalpha()
         and shortest >= (7 if strict else 2)
+        # About the same length: the coarse key folds "gang" and "guoying" together,
+        # and short words further ("jo" / "jiao"), while "xi" / "shi" differ by one.
+        and abs(len(q) - len(c)) <= (1 if shortest <= 3 else 2)
+        # Short syllables keep their vowels: "guo" / "gao" and "rui" / "ri" are other
+        # names, while "xi" / "shi" differ only in the consonant.
+        and (shortest > 3 or _vowels(q) == _vowels(c))
         and romanisation_key(q) == romanisation_key(c)
     ):
         # Hizballah / Hezbollah, Xi / Shi, Yevgeniy / Evgeny; a one-word name only when
@@ -153,6 +163,19 @@ def _join_split_tokens(tokens: list[str], other: list[str]) -> tuple[list[str], 
 # Vladimirovich") or a place ("Dahua Technology" / "Zhejiang Dahua Technology") says
 # little against a match; a missing company word still counts in full.
 PARTIAL_PERSON_FACTOR = 0.3
+# A partial person match is cheap only when the words that did match say enough: their
+# summed rarity must reach INFORMATIVE_MATCH. A given name common in the population
+# ("David", "Nicolas") counts at most COMMON_GIVEN_NAME_IDF however rare it is on the
+# lists, so "David Gonzalez" does not meet "RUBIO GONZALEZ, David Nicolas" cheaply while
+# "Vladimir Putin" still meets "PUTIN, Vladimir Vladimirovich".
+# Both are shares of the rarity of an unseen word (`default_idf`, about 10.1 over the
+# lists; 1.0 in `compare`, where rarity is neutral).
+INFORMATIVE_MATCH = 1.04
+COMMON_GIVEN_NAME_IDF = 0.4
+# A pair matched only as a spelling variant (edit distance, Jaro-Winkler) loses this
+# multiple of its dissimilarity as coverage: "gang" / "lang" is not the same name.
+FUZZY_PAIR_COST = 3.0
+FUZZY_PAIR_MAX_LEN = 5  # longer words keep a typo's full credit (short_typo, typo)
 PLACE_FACTOR = 0.2
 VARIANT_FACTOR = 0.97
 
@@ -299,8 +322,26 @@ def _compare(
     sur_q, sur_c = _surname_like(query), _surname_like(candidate)
     protect_q = sur_q if sur_q and sur_q <= set(left_q) else frozenset()
     protect_c = sur_c if sur_c and sur_c <= set(left_c) else frozenset()
-    factor_q = _one_sided_factor(left_q, left_c, n_matched, person_like, protect_q)
-    factor_c = _one_sided_factor(left_c, left_q, n_matched, person_like, protect_c)
+    fuzzy = [
+        (q, c)
+        for q, c in matched
+        if q != c
+        and 1 < min(len(q), len(c)) <= FUZZY_PAIR_MAX_LEN
+        and romanisation_key(q) != romanisation_key(c)
+        and not nickname_pair(q, c)
+    ]
+    informative = (
+        sum(
+            min(idf.get(q, default_idf), COMMON_GIVEN_NAME_IDF * default_idf)
+            if q in common_given_names()
+            else idf.get(q, default_idf)
+            for q, _c in matched
+        )
+        >= INFORMATIVE_MATCH * default_idf
+    )
+    partial_ok = person_like and informative
+    factor_q = _one_sided_factor(left_q, left_c, n_matched, partial_ok, protect_q)
+    factor_c = _one_sided_factor(left_c, left_q, n_matched, partial_ok, protect_c)
 
     def weight(tokens: tuple[str, ...] | list[str], factors: dict[str, float] | None = None) -> float:
         f = factors or {}
@@ -308,6 +349,10 @@ def _compare(
 
     wq, wc = weight(query.tokens), weight(candidate.tokens)
     lost_q, lost_c = weight(left_q, factor_q), weight(left_c, factor_c)
+    for q, c in fuzzy:
+        cost = min(1.0, FUZZY_PAIR_COST * (1 - JaroWinkler.normalized_similarity(q, c)))
+        lost_q += idf.get(q, default_idf) * cost
+        lost_c += idf.get(c, default_idf) * cost
     coverage_q = 1 - lost_q / wq if wq else 0.0
     coverage_c = 1 - lost_c / wc if wc else 0.0
     token = 2 * coverage_q * coverage_c / (coverage_q + coverage_c) if coverage_q + coverage_c else 0.0

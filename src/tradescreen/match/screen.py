@@ -72,6 +72,14 @@ class Screener:
         for i, entity in enumerate(index.entities):
             for ident in entity.entry.identifiers:
                 self._by_identifier.setdefault((ident.type, ident.value.upper()), []).append(i)
+        # (entity index, compact name) of every weak alias: a query that IS an entity's
+        # weak alias must not hit that entity through another of its names either
+        # (the acronym of its full name, a near spelling).
+        self._weak_aliases = {
+            (named.entity_index, named.normalized.compact)
+            for named in index.names
+            if named.alias_type is AliasType.WEAK
+        }
 
     @classmethod
     def build(cls, entities: Sequence[Entity]) -> Screener:
@@ -124,11 +132,19 @@ class Screener:
             features: dict[str, dict[str, float | str]] = {}
             score = comparison.score
             notes: list[str] = []
-            if indexed.alias_type is AliasType.WEAK:
+            if indexed.alias_type is AliasType.WEAK or (
+                (indexed.entity_index, query.compact) in self._weak_aliases
+                and indexed.normalized.compact != query.compact
+            ):
                 # OFAC does not expect weak AKAs to be screened alone: below the alert
                 # threshold unless other facts (date of birth, identifiers) agree.
                 score = min(score * WEAK_ALIAS_FACTOR, DEFAULT_THRESHOLD - 0.02)
-                features["weak_alias"] = {"score": 1.0, "detail": f"weak alias {indexed.value!r}"}
+                weak = (
+                    f"weak alias {indexed.value!r}"
+                    if indexed.alias_type is AliasType.WEAK
+                    else "the name screened is a weak alias of this entry"
+                )
+                features["weak_alias"] = {"score": 1.0, "detail": weak}
                 notes.append("weak alias (scored down; not a hit on its own)")
             score = self._attributes(party, entity, score, features, notes)
             country_note = None
