@@ -19,6 +19,7 @@ from tradescreen.match import persist
 from tradescreen.match.persist import index_dir
 from tradescreen.match.screen import Screener
 from tradescreen.rules.parties import cached_screener
+from tradescreen.services import screeners
 from tradescreen.services.screeners import screener_for
 from tradescreen.sources.detect import open_list_file
 from tradescreen.store.db import session_scope
@@ -209,3 +210,31 @@ def test_resolver_index_goes_through_the_shared_cache(engine: Engine, shared_dat
 def index_dir_of(engine: Engine) -> Path:
     with session_scope(engine) as session:
         return index_dir(session)
+
+
+def test_cli_load_leaves_the_index_built(
+    db_url: str, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After `load` the persisted index of the new versions is on disk: the first `screen`
+    (a new process: nothing in memory) opens it and never builds one."""
+    from typer.testing import CliRunner
+
+    from tradescreen.cli import build_app
+    from tradescreen.store.db import get_engine
+
+    monkeypatch.setenv("TRADESCREEN_DB", db_url)
+    loaded = CliRunner().invoke(build_app("load"), ["load", str(shared_data / "csl_sample" / "dpl.txt")])
+    assert loaded.exit_code == 0, loaded.output
+    persist._SHARED.clear()
+    screeners._CACHE.clear()
+
+    def must_not_build() -> Screener:
+        raise AssertionError("the index was built at screening time, not at load time")
+
+    with session_scope(get_engine()) as session:
+        _ids, fingerprint = persist.versions_fingerprint(session)
+        url = session.get_bind().engine.url.render_as_string(hide_password=True)
+        opened = persist.load_or_build(
+            index_dir(session), f"{url}|all|{fingerprint}", must_not_build, Screener, family="all"
+        )
+        assert len(opened.index.names) == screeners.warm_index(session) > 0

@@ -89,6 +89,7 @@ def init() -> None:
     """Create or migrate the database and load the curated data shipped with tradescreen."""
     get_engine()
     _report(load_with_progress(CURATED_DIR, "curated"))
+    _warm_index()
 
 
 @app.command()
@@ -100,6 +101,7 @@ def load(
 ) -> None:
     """Import a list file as a new version (atomic; a broken file changes nothing)."""
     _report(load_with_progress(path, format, allow_shrink=allow_shrink))
+    _warm_index()
 
 
 @app.command("lists")
@@ -232,6 +234,7 @@ def update(
             actor=cli_actor(),
         )
     failed = len(report.failed)
+    _warm_index()
     _monitor_book()
     if failed:
         names = ", ".join(o.feed for o in report.failed)
@@ -262,6 +265,14 @@ class _UpdateBar:
         else:
             message = f"[red]{outcome.feed}: {outcome.error}[/] (active version unchanged)"
             console.print(message, highlight=False)
+
+
+def _warm_index() -> None:
+    """Build (or open) the persisted name index now, so the first `screen` does not."""
+    from tradescreen.services.screeners import warm_index
+
+    with session_scope(get_engine()) as session:
+        warm_index(session)
 
 
 def _monitor_book() -> None:

@@ -62,3 +62,10 @@ def screener_for(session: Session) -> IndexedLists:
             _CACHE.clear()  # one store per process in practice; keep memory bounded
         _CACHE[key] = built
     return built
+
+
+def warm_index(session: Session) -> int:
+    """Open the persisted name index of the store's current versions, building and saving
+    it when there is none, so that the next `screen` (in any process) opens it instead of
+    building it. Called after `load`, `init` and `update`; returns the number of names."""
+    return len(screener_for(session).screener.index.names)
