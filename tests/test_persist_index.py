@@ -238,3 +238,20 @@ def test_cli_load_leaves_the_index_built(
             index_dir(session), f"{url}|all|{fingerprint}", must_not_build, Screener, family="all"
         )
         assert len(opened.index.names) == screeners.warm_index(session) > 0
+
+
+def test_reopened_index_answers_ids_and_dates_like_the_entities(engine: Engine, shared_data: Path) -> None:
+    """`by_id` and `earliest` come from what the index keeps (no entity is read to open it),
+    and agree with reading every entity."""
+    with session_scope(engine) as session:
+        load_path(session, shared_data / "csl_sample" / "csl.csv")
+    persist._SHARED.clear()
+    screeners._CACHE.clear()
+    with session_scope(engine) as session:
+        indexed = screener_for(session)
+    entities = list(indexed.screener.entities)
+    assert set(indexed.by_id) == {e.id for e in entities}
+    assert all(indexed.by_id[e.id] == e for e in entities)
+    starts = [e.entry.start_date for e in entities if e.entry.start_date]
+    assert indexed.screener.earliest_start == (min(starts) if starts else None)
+    assert "no-such-entity" not in indexed.by_id

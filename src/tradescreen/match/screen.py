@@ -9,6 +9,7 @@ matches are hits on a date is the screening service's job (`services.screening`)
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -69,6 +70,11 @@ class Screener:
     def __init__(self, index: NameIndex) -> None:
         self.index = index
         self._by_identifier: dict[tuple[str, str], list[int]] = {}
+        # Kept with the index, so that a reopened (lazily unpickled) index answers "which
+        # entity is this id" and "how far back do the lists go" without reading every entity.
+        self.positions: dict[str, int] = {e.id: i for i, e in enumerate(index.entities)}
+        starts = [e.entry.start_date for e in index.entities if e.entry.start_date]
+        self.earliest_start: dt.date | None = min(starts) if starts else None
         for i, entity in enumerate(index.entities):
             for ident in entity.entry.identifiers:
                 self._by_identifier.setdefault((ident.type, ident.value.upper()), []).append(i)

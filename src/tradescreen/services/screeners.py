@@ -11,6 +11,7 @@ list versions, so a new load is picked up at once. The interface is small on pur
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from threading import Lock
 
@@ -23,12 +24,31 @@ from tradescreen.rules.parties import cached_screener
 from tradescreen.store.schema import ListingEventRow, ListVersionRow
 
 
+class EntitiesById(Mapping[str, Entity]):
+    """The screener's entities by id, each read from the index only when looked up."""
+
+    def __init__(self, screener: Screener) -> None:
+        self._screener = screener
+
+    def __getitem__(self, entity_id: str) -> Entity:
+        return self._screener.entities[self._screener.positions[entity_id]]
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._screener.positions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._screener.positions)
+
+    def __len__(self) -> int:
+        return len(self._screener.positions)
+
+
 @dataclass(frozen=True, slots=True)
 class IndexedLists:
     """A screener and what it was built from."""
 
     screener: Screener
-    by_id: dict[str, Entity]
+    by_id: Mapping[str, Entity]
     version_ids: tuple[int, ...]  # every version held when it was built
     earliest: dt.date | None  # the earliest date any list or event of the store speaks of
 
@@ -46,14 +66,14 @@ def screener_for(session: Session) -> IndexedLists:
     if cached is not None:
         return cached
     screener = cached_screener(session)  # the one index, shared with the rule engines
-    entities = screener.entities
-    dates = [e.entry.start_date for e in entities if e.entry.start_date]
+    # From what the index keeps: reading every entity would undo its lazy opening.
+    dates = [screener.earliest_start] if screener.earliest_start else []
     first_event = session.scalar(select(func.min(ListingEventRow.date)))
     if first_event is not None:
         dates.append(first_event)
     built = IndexedLists(
         screener=screener,
-        by_id={e.id: e for e in entities},
+        by_id=EntitiesById(screener),
         version_ids=version_ids,
         earliest=min(dates) if dates else None,
     )
