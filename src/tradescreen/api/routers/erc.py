@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from fastapi import Path as PathParam
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -88,16 +88,6 @@ class VoteIn(BaseModel):
     yes: bool
     rationale: str = Field("", max_length=10_000)
     on: dt.date
-
-
-class StepIn(BaseModel):
-    """A dated step with who takes it (decide, escalate, finalize, president)."""
-
-    on: dt.date
-    by: str = Field("", max_length=20)
-    reason: str = Field("", max_length=10_000)
-    approve: bool | None = None
-    effective: dt.date | None = None
 
 
 @router.get("/cases", summary="All ERC cases")
@@ -190,37 +180,82 @@ def publish(
     return case_json(session, erc.get_case(session, case_id))
 
 
-@router.post("/cases/{case_id}/{step}", summary="Decide, escalate, finalize, or the President's decision")
-def step(
-    case_id: CaseId,
-    step: Literal["decide", "escalate", "finalize", "president"],
-    body: StepIn,
-    session: Session = Depends(get_session),
-    _who: Identity = Depends(require(Role.ADMIN)),
+class DecideIn(BaseModel):
+    """The date of the tally."""
+
+    on: dt.date
+
+
+class EscalateIn(BaseModel):
+    """Who escalates, and why."""
+
+    on: dt.date
+    by: str = Field(..., min_length=1, max_length=20)
+    reason: str = Field("", max_length=10_000)
+
+
+class FinalizeIn(BaseModel):
+    """Closing a decided case."""
+
+    on: dt.date
+    effective: dt.date | None = None
+
+
+class PresidentIn(BaseModel):
+    """The President's final decision."""
+
+    on: dt.date
+    approve: StrictBool
+    reason: str = Field("", max_length=10_000)
+    effective: dt.date | None = None
+
+
+Admin = Depends(require(Role.ADMIN))
+
+
+@router.post("/cases/{case_id}/decide", summary="Tally the votes at the current level")
+def decide(
+    case_id: CaseId, body: DecideIn, session: Session = Depends(get_session), _who: Identity = Admin
 ) -> dict[str, Any]:
-    """`decide`, `escalate` (by, reason), `finalize` (effective), `president` (approve, effective)."""
-    if step == "decide":
-        _run(session, lambda: erc.decide(session, case_id, on=body.on))
-    elif step == "escalate":
-        _run(session, lambda: erc.escalate(session, case_id, by=body.by, reason=body.reason, on=body.on))
-    elif step == "finalize":
-        _run(session, lambda: erc.finalize(session, case_id, on=body.on, effective=body.effective))
-    elif step == "president":
-        if body.approve is None:
-            raise InputError("approve must be true or false", field="approve")
-        _run(
+    """The outcome by the level's rule; refused steps are 422."""
+    _run(session, lambda: erc.decide(session, case_id, on=body.on))
+    return case_json(session, erc.get_case(session, case_id))
+
+
+@router.post("/cases/{case_id}/escalate", summary="Take a case to the next level")
+def escalate(
+    case_id: CaseId, body: EscalateIn, session: Session = Depends(get_session), _who: Identity = Admin
+) -> dict[str, Any]:
+    """Escalate a deadlocked or appealed case."""
+    _run(session, lambda: erc.escalate(session, case_id, by=body.by, reason=body.reason, on=body.on))
+    return case_json(session, erc.get_case(session, case_id))
+
+
+@router.post("/cases/{case_id}/finalize", summary="Close a decided case after its appeal window")
+def finalize(
+    case_id: CaseId, body: FinalizeIn, session: Session = Depends(get_session), _who: Identity = Admin
+) -> dict[str, Any]:
+    """A decision only: the lists change when it is published (`publish`)."""
+    _run(session, lambda: erc.finalize(session, case_id, on=body.on, effective=body.effective))
+    return case_json(session, erc.get_case(session, case_id))
+
+
+@router.post("/cases/{case_id}/president", summary="The President's final decision")
+def president(
+    case_id: CaseId, body: PresidentIn, session: Session = Depends(get_session), _who: Identity = Admin
+) -> dict[str, Any]:
+    """Approve or deny (final)."""
+    _run(
+        session,
+        lambda: erc.president_decide(
             session,
-            lambda: erc.president_decide(
-                session,
-                case_id,
-                approve=bool(body.approve),
-                rationale=body.reason,
-                on=body.on,
-                effective=body.effective,
-            ),
-        )
-    else:
-        raise InputError(f"unknown step {step!r} (decide, escalate, finalize, president)", field="step")
+            case_id,
+            approve=body.approve,
+            rationale=body.reason,
+            on=body.on,
+            effective=body.effective,
+        ),
+    )
     return case_json(session, erc.get_case(session, case_id))
 
 
