@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tradescreen import erc
+from tradescreen.api.routers.determinations import CountryCode
 from tradescreen.errors import InputError
 from tradescreen.services.access import get_session, require
 from tradescreen.services.auth import Identity, Role
@@ -70,7 +71,7 @@ class ProposalIn(BaseModel):
 
     action: str = Field("add", pattern="^(add|modify|remove)$")
     party: str = Field(..., min_length=1, max_length=500)
-    country: str = Field(..., min_length=2, max_length=2)
+    country: CountryCode
     by: str = Field(..., min_length=1, max_length=20)
     on: dt.date
     aliases: list[str] = Field(default_factory=list, max_length=50)
