@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
 from fastapi import Path as PathParam
@@ -23,6 +23,8 @@ from tradescreen.store.erc_tables import ErcCaseRow
 CaseId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 
 router = APIRouter(prefix="/erc", tags=["erc"])
+# The agencies of the committee (Supplement No. 5 to Part 744).
+Agency = Literal["Commerce", "State", "Defense", "Energy", "Treasury"]
 
 
 def case_json(session: Session, case: ErcCaseRow) -> dict[str, Any]:
@@ -72,7 +74,7 @@ class ProposalIn(BaseModel):
     action: str = Field("add", pattern="^(add|modify|remove)$")
     party: str = Field(..., min_length=1, max_length=500)
     country: CountryCode
-    by: str = Field(..., min_length=1, max_length=20)
+    by: Agency
     on: dt.date
     aliases: list[str] = Field(default_factory=list, max_length=50)
     addresses: list[str] = Field(default_factory=list, max_length=50)
@@ -85,7 +87,7 @@ class ProposalIn(BaseModel):
 class VoteIn(BaseModel):
     """An agency's vote."""
 
-    agency: str = Field(..., min_length=1, max_length=20)
+    agency: Agency
     yes: bool
     rationale: str = Field("", max_length=10_000)
     on: dt.date
@@ -191,7 +193,7 @@ class EscalateIn(BaseModel):
     """Who escalates, and why."""
 
     on: dt.date
-    by: str = Field(..., min_length=1, max_length=20)
+    by: Agency
     reason: str = Field("", max_length=10_000)
 
 
