@@ -235,3 +235,54 @@ def test_determine_refusals_name_the_field(cli: dict[str, int], args: list[str],
 def test_securities_needs_one_of_three(cli: dict[str, int]) -> None:
     result = runner.invoke(app, ["securities"])
     assert result.exit_code == 2 and "issuer" in result.output
+
+
+def test_api_publish_scenario_and_status(store: tuple[str, dict[str, int]]) -> None:
+    import httpx
+
+    from tests.live_server import live_server
+    from tradescreen.services.auth import Role, create_key
+
+    engine = make_engine(store[0])
+    with session_scope(engine) as s:
+        key = {"X-API-Key": create_key(s, Role.ADMIN, "rules-services")}
+    cases = store[1]
+    with live_server(engine) as base:
+        api = base + "/api/v1"
+        status = httpx.get(
+            api + "/status",
+            params={"name": HUAWEI, "as_of": "2021-12-01", "scenario": cases["removal"]},
+            headers=key,
+            timeout=120,
+        )
+        assert status.status_code == 200, status.text
+        assert status.json()["scenario"].startswith("SCENARIO (not an official answer)")
+        body = {
+            "parties": [{"name": HUAWEI, "role": "end_user"}],
+            "eccn": "EAR99",
+            "destination": "CN",
+            "as_of": "2021-12-01",
+        }
+        official = httpx.post(api + "/determinations", json=body, headers=key, timeout=120).json()
+        hypo = httpx.post(
+            api + "/determinations", json={**body, "scenario": cases["removal"]}, headers=key, timeout=120
+        ).json()
+        assert official["scenario"] is None and hypo["scenario"].startswith("SCENARIO")
+        assert official["verdict"] != hypo["verdict"]
+        bad = httpx.post(api + "/determinations", json={**body, "destination": "QQ"}, headers=key)
+        assert bad.status_code == 422 and bad.json()["error"]["field"] == "destination"
+        refused = httpx.post(
+            api + f"/erc/cases/{cases['proposed']}/publish",
+            json={"fr_cite": "86 FR 1", "effective": "2022-01-01"},
+            headers=key,
+        )
+        assert refused.status_code == 422, refused.text
+        no_cite = httpx.post(
+            api + f"/erc/cases/{cases['removal']}/publish",
+            json={"fr_cite": "", "effective": "2022-01-01"},
+            headers=key,
+        )
+        assert no_cite.status_code == 422 and no_cite.json()["error"]["field"] == "fr_cite"
+        sec = httpx.get(api + "/securities", headers=key)
+        assert sec.status_code == 422 and sec.json()["error"]["field"] == "issuer"
+    engine.dispose()

@@ -10,7 +10,8 @@ answer)", and are never recorded as an official screening.
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -74,14 +75,21 @@ def _basis(session: Session) -> Basis:
     return Basis(used, warnings)
 
 
-def _under(session: Session, scenario: int | None) -> AbstractContextManager[tuple[Session, str | None]]:
+@contextmanager
+def _under(session: Session, scenario: int | None) -> Iterator[tuple[Session, str | None]]:
     """The session to answer with: the caller's, or one where the ERC case's decision is
-    applied inside a savepoint that is always rolled back."""
+    applied inside a savepoint that is always rolled back. A scenario then ends the caller's
+    (read-only) transaction too, so that no write lock outlives the answer (SQLite)."""
     if scenario is None:
-        return nullcontext((session, None))
+        yield session, None
+        return
     if scenario < 1:
         raise InputError(f"not an ERC case number: {scenario}", field="scenario")
-    return erc.scenario(session, scenario)
+    try:
+        with erc.scenario(session, scenario) as (answering, label):
+            yield answering, label
+    finally:
+        session.rollback()
 
 
 def determine_transaction(

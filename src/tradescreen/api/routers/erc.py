@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
 from fastapi import Path as PathParam
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tradescreen import erc
+from tradescreen.api.routers.determinations import CountryCode
 from tradescreen.errors import InputError
 from tradescreen.services.access import get_session, require
 from tradescreen.services.auth import Identity, Role
@@ -22,6 +23,8 @@ from tradescreen.store.erc_tables import ErcCaseRow
 CaseId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 
 router = APIRouter(prefix="/erc", tags=["erc"])
+# The agencies of the committee (Supplement No. 5 to Part 744).
+Agency = Literal["Commerce", "State", "Defense", "Energy", "Treasury"]
 
 
 def case_json(session: Session, case: ErcCaseRow) -> dict[str, Any]:
@@ -70,8 +73,8 @@ class ProposalIn(BaseModel):
 
     action: str = Field("add", pattern="^(add|modify|remove)$")
     party: str = Field(..., min_length=1, max_length=500)
-    country: str = Field(..., min_length=2, max_length=2)
-    by: str = Field(..., min_length=1, max_length=20)
+    country: CountryCode
+    by: Agency
     on: dt.date
     aliases: list[str] = Field(default_factory=list, max_length=50)
     addresses: list[str] = Field(default_factory=list, max_length=50)
@@ -84,7 +87,7 @@ class ProposalIn(BaseModel):
 class VoteIn(BaseModel):
     """An agency's vote."""
 
-    agency: str = Field(..., min_length=1, max_length=20)
+    agency: Agency
     yes: bool
     rationale: str = Field("", max_length=10_000)
     on: dt.date
@@ -190,7 +193,7 @@ class EscalateIn(BaseModel):
     """Who escalates, and why."""
 
     on: dt.date
-    by: str = Field(..., min_length=1, max_length=20)
+    by: Agency
     reason: str = Field("", max_length=10_000)
 
 
